@@ -1,0 +1,211 @@
+"""The HTTP base stream every tap of the suite builds on.
+
+singer-sdk's ``RESTStream`` does the protocol; this class adds what the three
+platforms need alike: one retry policy that honours ``Retry-After`` and ends with
+a clear message, error messages that quote the API's own words but never a token,
+a body that is decoded once (and retried when it arrives truncated or as an HTML
+error page), and the length of the last page for short-page pagination.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import typing as t
+import weakref
+from functools import cached_property
+from http import HTTPStatus
+
+import backoff
+import requests
+from singer_sdk import RESTStream
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from survey_common import retry
+from survey_common.timestamps import normalize_timestamp
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from backoff.types import Details
+    from singer_sdk.helpers.types import Context
+
+
+class SurveyAPIStream(RESTStream[t.Any]):
+    """A stream of one platform's REST API, with the suite's error and retry rules."""
+
+    #: The platform's name as users know it, used in every error message.
+    platform_name: t.ClassVar[str] = "The API"
+
+    #: Seconds to wait for the server to answer before the attempt counts as failed.
+    timeout: int = 60
+
+    #: Retry policy; tests shorten the waits.
+    max_attempts: t.ClassVar[int] = retry.MAX_ATTEMPTS
+    backoff_base_wait: t.ClassVar[float] = retry.BASE_WAIT_SECONDS
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Set up the cache of decoded bodies, filled by ``validate_response``."""
+        super().__init__(*args, **kwargs)
+        self._decoded_bodies: weakref.WeakKeyDictionary[requests.Response, t.Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        #: Records on the last page parsed; paginators read it to spot the last page.
+        self.last_page_length = 0
+
+    @property
+    def url_base(self) -> str:
+        """The ``api_url`` setting without a trailing slash, so paths can start with one."""
+        return str(self.config["api_url"]).rstrip("/")
+
+    # Errors
+
+    def api_error_message(self, body: t.Any) -> str | None:
+        """Return the API's own explanation from an error body, if it gave one.
+
+        Platforms override this with their error envelope.
+        """
+        del body
+        return None
+
+    def _endpoint(self, response: requests.Response) -> str:
+        """Name the endpoint of a response: method and path, never the query or host."""
+        request = response.request
+        method = request.method if request is not None else "GET"
+        path = request.path_url.split("?", 1)[0] if request is not None else self.path
+        return f"{method} {path}"
+
+    def _explain(self, response: requests.Response) -> str:
+        """Describe a failed response with the API's message when the body has one."""
+        reason = f"HTTP {response.status_code}"
+        try:
+            message = self.api_error_message(response.json())
+        except (ValueError, AttributeError, TypeError, KeyError):
+            message = None
+        if message:
+            reason += f": {message}"
+        return f"{self.platform_name} answered {reason} to {self._endpoint(response)}"
+
+    def validate_response(self, response: requests.Response) -> None:
+        """Sort a response into success, retriable failure or fatal failure.
+
+        Successful bodies are decoded here, inside the retry loop, so that a
+        truncated or non-JSON body is retried like any other transient failure.
+        """
+        status = response.status_code
+        if status == HTTPStatus.UNAUTHORIZED:
+            raise FatalAPIError(
+                f"{self.platform_name} rejected the API token (HTTP 401 to "
+                f"{self._endpoint(response)}): check the api_token setting."
+            )
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(self._explain(response), response)
+        if status >= HTTPStatus.BAD_REQUEST:
+            raise FatalAPIError(self._explain(response))
+        try:
+            self._decoded_bodies[response] = response.json(parse_float=decimal.Decimal)
+        except ValueError as exc:
+            content_type = response.headers.get("Content-Type", "no content type")
+            raise RetriableAPIError(
+                f"{self.platform_name} answered {self._endpoint(response)} with HTTP "
+                f"{status} but a body that is not valid JSON ({content_type})",
+                response,
+            ) from exc
+
+    def decoded_body(self, response: requests.Response) -> t.Any:
+        """Return the body ``validate_response`` decoded, decoding it only if it did not."""
+        try:
+            return self._decoded_bodies.pop(response)
+        except KeyError:
+            return response.json(parse_float=decimal.Decimal)
+
+    def expect_list(
+        self, response: requests.Response, value: t.Any, what: str
+    ) -> list[dict[str, t.Any]]:
+        """Return ``value`` as a page of records, failing clearly if the body had no list."""
+        if not isinstance(value, list):
+            raise FatalAPIError(
+                f"{self.platform_name} answered {self._endpoint(response)} with HTTP "
+                f"{response.status_code} but without the expected {what} list"
+            )
+        self.last_page_length = len(value)
+        return value
+
+    def records_from(self, response: requests.Response, key: str) -> list[dict[str, t.Any]]:
+        """Return the list under ``key`` in the body, failing clearly if it is not there."""
+        body = self.decoded_body(response)
+        return self.expect_list(
+            response, body.get(key) if isinstance(body, dict) else None, f"'{key}'"
+        )
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        """Yield the records of a page; platforms say where they are."""
+        raise NotImplementedError
+
+    # Records
+
+    @cached_property
+    def timestamp_fields(self) -> tuple[str, ...]:
+        """Top-level properties the schema declares as date-times."""
+        properties: dict[str, dict[str, t.Any]] = self.schema.get("properties", {})
+        return tuple(name for name, prop in properties.items() if prop.get("format") == "date-time")
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Rewrite every date-time field as ISO 8601 UTC, naming the record if one is malformed."""
+        del context
+        for field in self.timestamp_fields:
+            if field not in row:
+                continue
+            try:
+                row[field] = normalize_timestamp(row[field])
+            except (ValueError, TypeError, OverflowError) as exc:
+                keys = {key: row.get(key) for key in self.primary_keys or ()}
+                raise FatalAPIError(
+                    f"{self.platform_name} sent a malformed date-time in stream '{self.name}', "
+                    f"record {keys}, field '{field}': {row[field]!r}"
+                ) from exc
+        return row
+
+    # Retries
+
+    def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """Retry transient failures, then fail with a message that says what was tried."""
+        retrying = backoff.on_exception(
+            functools.partial(retry.backoff_waits, base_wait=self.backoff_base_wait),
+            (RetriableAPIError, *retry.TRANSIENT_NETWORK_ERRORS),
+            max_tries=self.max_attempts,
+            jitter=None,
+            on_backoff=self.backoff_handler,
+            logger=None,
+        )(func)
+
+        @functools.wraps(func)
+        def request_or_fail(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            try:
+                return retrying(*args, **kwargs)
+            except RetriableAPIError as exc:
+                raise FatalAPIError(f"Gave up after {self.max_attempts} attempts: {exc}") from exc
+            except retry.TRANSIENT_NETWORK_ERRORS as exc:
+                raise FatalAPIError(
+                    f"{self.platform_name} could not be reached for stream '{self.name}' "
+                    f"after {self.max_attempts} attempts: {type(exc).__name__}: {exc}"
+                ) from exc
+
+        return request_or_fail
+
+    def backoff_handler(self, details: Details) -> None:
+        """Log each retry in one line: what failed, which attempt, how long the wait."""
+        exc = details.get("exception")
+        if isinstance(exc, RetriableAPIError) and exc.response is not None:
+            cause = self._explain(exc.response)
+        else:
+            cause = f"{type(exc).__name__} on stream '{self.name}'"
+        self.logger.warning(
+            "%s; attempt %d of %d failed, retrying in %.1f s",
+            cause,
+            details["tries"],
+            self.max_attempts,
+            details.get("wait", 0.0),
+        )

@@ -1,0 +1,121 @@
+"""Settings validation that never echoes a secret and fails before any request.
+
+singer-sdk validates settings against the JSON schema but quotes offending
+values in its messages (``12345678 is not of type 'string' in
+config['api_token']``), so a mistyped token lands in logs. Connectors of the suite
+validate with this mixin instead: the same schema, messages that name the
+setting, secret values replaced by a note, and checks the schema cannot express
+(parsable timestamps, no token sent over plain HTTP to a remote host).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import typing as t
+from urllib.parse import urlsplit
+
+from jsonschema import Draft7Validator
+from singer_sdk.exceptions import ConfigValidationError
+
+from survey_common.timestamps import parse_timestamp
+
+if t.TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from singer_sdk.plugin_base import PluginBase
+
+    _PluginBase = PluginBase
+else:
+    _PluginBase = object
+
+#: Host names that resolve to this machine, where plain HTTP cannot leak a token.
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_loopback_host(host: str) -> bool:
+    """Return whether a URL host is this machine (127.0.0.0/8, ::1 or localhost)."""
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_api_url(name: str, value: str) -> str | None:
+    """Explain why an API base URL is unusable, or return None when it is fine."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return f"config['{name}'] must be an http(s) URL such as https://host/path, got {value!r}"
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        return (
+            f"config['{name}'] uses plain http:// to {parts.hostname}: the API token would "
+            "travel in clear text; use https:// (plain http is allowed only for loopback hosts)"
+        )
+    return None
+
+
+def _setting_path(error: ValidationError) -> str:
+    return "config" + "".join(f"[{part!r}]" for part in error.absolute_path)
+
+
+def describe_error(error: ValidationError, secret_settings: set[str]) -> str:
+    """Word one schema violation, hiding the value when it belongs to a secret setting."""
+    path = _setting_path(error)
+    top = error.absolute_path[0] if error.absolute_path else None
+    if top in secret_settings:
+        expected = (
+            error.schema.get("type", "a valid value") if isinstance(error.schema, dict) else ""
+        )
+        return (
+            f"{path} is invalid ({error.validator} {expected!s}); the value is secret and not shown"
+        )
+    if not error.absolute_path:
+        return error.message
+    return f"{path}: {error.message}"
+
+
+class SecretSafeConfigMixin(_PluginBase):
+    """Validate a tap's or target's settings without quoting secrets.
+
+    Mixed in before ``singer_sdk.Tap`` or ``singer_sdk.Target``; it replaces the
+    SDK's private validation step, which runs before any stream is built.
+    """
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Check every setting and raise one error that lists every problem."""
+        schema = self.config_jsonschema
+        self.append_builtin_config(schema)
+        properties: dict[str, dict[str, t.Any]] = schema.get("properties", {})
+        secrets = {name for name, prop in properties.items() if prop.get("secret")}
+        validator = Draft7Validator(schema)
+        problems = [
+            describe_error(error, secrets)
+            for error in sorted(validator.iter_errors(self._config), key=lambda e: e.path)
+        ]
+        problems += self._check_formats(properties)
+        if problems and raise_errors:
+            raise ConfigValidationError(
+                "Config validation failed: " + "; ".join(problems),
+                errors=problems,
+                schema=schema,
+            )
+        return problems
+
+    def _check_formats(self, properties: dict[str, dict[str, t.Any]]) -> list[str]:
+        """Check what a JSON schema type cannot: timestamps parse, URLs are safe."""
+        problems = []
+        for name, prop in properties.items():
+            value = self._config.get(name)
+            if not isinstance(value, str):
+                continue
+            if prop.get("format") == "date-time":
+                try:
+                    parse_timestamp(value)
+                except (ValueError, TypeError):
+                    problems.append(
+                        f"config['{name}'] must be an ISO 8601 date-time such as "
+                        f"2024-01-31T00:00:00Z, got {value!r}"
+                    )
+            elif name.endswith("api_url") and (problem := check_api_url(name, value)):
+                problems.append(problem)
+        return problems

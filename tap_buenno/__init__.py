@@ -1,0 +1,1 @@
+"""tap-buenno: Singer tap for the Buenno survey platform's forms, invitations and replies."""

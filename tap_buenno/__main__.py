@@ -1,0 +1,5 @@
+"""Run tap-buenno with ``python -m tap_buenno``."""
+
+from tap_buenno.tap import TapBuenno
+
+TapBuenno.cli()

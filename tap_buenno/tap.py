@@ -1,0 +1,82 @@
+"""tap-buenno: settings and the list of streams."""
+
+from __future__ import annotations
+
+from singer_sdk import Tap
+from singer_sdk import typing as th
+
+from survey_common.settings import SecretSafeConfigMixin
+from tap_buenno import streams
+from tap_buenno.client import BuennoStream
+
+DEFAULT_API_URL = "https://webreport.buenno.fi/api/v01"
+
+
+class TapBuenno(SecretSafeConfigMixin, Tap):
+    """Singer tap for Buenno: forms, invitations, replies and their answers."""
+
+    name = "tap-buenno"
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "api_token",
+            th.StringType(min_length=1),
+            required=True,
+            secret=True,
+            title="API token",
+            description="Buenno API token, sent in the api-auth-token header. Ask Buenno for one.",
+        ),
+        th.Property(
+            "api_url",
+            th.StringType,
+            default=DEFAULT_API_URL,
+            title="API URL",
+            description=(
+                "Base URL of the Buenno API. Point it at a survey-sandbox for tests; plain "
+                "http:// is accepted only for loopback hosts."
+            ),
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            title="Start date",
+            description=(
+                "Earliest creation time to extract (ISO 8601). Absent means all history. "
+                "Used until a bookmark exists."
+            ),
+        ),
+        th.Property(
+            "form_ids",
+            th.ArrayType(th.IntegerType(minimum=1)),
+            title="Form ids",
+            description=(
+                "Forms whose invitations are extracted. Absent means every form the "
+                "token-info endpoint lists for the token."
+            ),
+        ),
+        th.Property(
+            "lookback_days",
+            th.IntegerType(minimum=0),
+            default=30,
+            title="Lookback days",
+            description=(
+                "Invitations change after creation (sent, opened, answered): each run reads "
+                "again this many days before the bookmark to pick up those changes."
+            ),
+        ),
+        th.Property(
+            "locale",
+            th.StringType,
+            title="Locale",
+            description="Language of the question texts in replies, for example 'en' or 'fi'.",
+        ),
+    ).to_dict()
+
+    def discover_streams(self) -> list[BuennoStream]:
+        """Return the tap's streams; building them makes no request."""
+        return [
+            streams.FormsStream(self),
+            streams.InvitationsStream(self),
+            streams.RepliesStream(self),
+            streams.ReplyAnswersStream(self),
+        ]

@@ -27,7 +27,7 @@ class FormsStream(BuennoStream):
 
     name = "forms"
     path = "/token-info"
-    primary_keys = ("id",)
+    primary_keys = ["id"]
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Start without a cached form list."""
@@ -62,7 +62,7 @@ class InvitationsStream(BuennoStream):
 
     name = "invitations"
     path = "/invitations"
-    primary_keys = ("id",)
+    primary_keys = ["id"]
     replication_key = "created_at"
     records_key = "invitations"
     page_size = 250
@@ -75,6 +75,16 @@ class InvitationsStream(BuennoStream):
             forms = t.cast("FormsStream", self._tap.streams["forms"])
             form_ids = forms.accessible_form_ids()
         return [{"form_id": form_id} for form_id in form_ids]
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Read one form's invitations; with no form at all there is nothing to read.
+
+        singer-sdk calls a stream without partitions once with an empty context.
+        """
+        if not context:
+            self.logger.warning("The API token lists no forms: no invitations to extract.")
+            return
+        yield from super().get_records(context)
 
     def created_after(self, context: Context | None) -> dt.datetime | None:
         """Return the ``created_after`` filter: bookmark minus lookback, never before start_date.
@@ -114,7 +124,7 @@ class RepliesStream(BuennoStream):
 
     name = "replies"
     path = "/replies"
-    primary_keys = ("id",)
+    primary_keys = ["id"]
     replication_key = "created_at"
     records_key = "replies"
     page_size = 1000
@@ -169,7 +179,7 @@ class ReplyAnswersStream(BuennoStream):
 
     name = "reply_answers"
     parent_stream_type = RepliesStream
-    primary_keys = ("reply_id", "question_id")
+    primary_keys = ["reply_id", "question_id"]
     replication_key = "created_at"
     # The parent decides what is read; one bookmark, not one per page.
     state_partitioning_keys: t.ClassVar[list[str]] = []

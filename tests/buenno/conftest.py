@@ -1,0 +1,43 @@
+"""Fixtures for tap-buenno unit tests: a mocked Buenno API built from the document's examples."""
+
+from __future__ import annotations
+
+import copy
+import json
+import typing as t
+from pathlib import Path
+
+import pytest
+
+API = "https://buenno.test/api/v01"
+TOKEN = "buenno-unit-test-token-7f3a"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture(name: str) -> dict[str, t.Any]:
+    """Return a response example of the Buenno document, as a fresh dict."""
+    body: dict[str, t.Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return body
+
+
+def invitation(
+    invitation_id: int, form_id: int = 1, created_at: str | None = None
+) -> dict[str, t.Any]:
+    """Return the document's invitation example with another id, form and creation time."""
+    record: dict[str, t.Any] = copy.deepcopy(fixture("invitations")["invitations"][0])
+    record.update(id=invitation_id, form_id=form_id)
+    if created_at:
+        record["created_at"] = created_at
+    return record
+
+
+def reply(reply_id: int, created_at: str = "2020-12-18T00:00:00Z") -> dict[str, t.Any]:
+    """Return the document's reply example with another id and creation time."""
+    record: dict[str, t.Any] = copy.deepcopy(fixture("replies")["replies"][0])
+    record.update(id=reply_id, created_at=created_at)
+    return record
+
+
+@pytest.fixture
+def config() -> dict[str, t.Any]:
+    return {"api_token": TOKEN, "api_url": API}

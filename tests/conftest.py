@@ -1,0 +1,13 @@
+"""Fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_common.rest import SurveyAPIStream
+
+
+@pytest.fixture(autouse=True)
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the retry policy but shrink its waits so failure tests run in milliseconds."""
+    monkeypatch.setattr(SurveyAPIStream, "backoff_base_wait", 0.001)

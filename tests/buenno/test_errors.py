@@ -56,11 +56,11 @@ def test_401_says_the_token_was_rejected_without_showing_it(
 def test_403_and_404_fail_with_the_api_message(
     healthy: rm.Mocker, config: dict[str, t.Any], status: int
 ) -> None:
-    healthy.get(f"{API}/invitations", status_code=status, json={"error_message": "Form not found"})
+    # The document's own error example.
+    healthy.get(f"{API}/invitations", status_code=status, json=fixture("error"))
 
-    with pytest.raises(
-        FatalAPIError, match=rf"HTTP {status}: Form not found to GET /api/v01/invitations"
-    ):
+    expected = rf"HTTP {status}: Whoops! Something went wrong\. to GET /api/v01/invitations"
+    with pytest.raises(FatalAPIError, match=expected):
         sync(config)
     assert len([r for r in healthy.request_history if r.path.endswith("/invitations")]) == 1
 

@@ -1,0 +1,71 @@
+"""The project's documentation and Meltano declarations agree with the connectors' code."""
+
+from __future__ import annotations
+
+import importlib
+import typing as t
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts import readme_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+MELTANO_CAPABILITIES = {"catalog", "discover", "state", "about", "stream-maps", "schema-flattening"}
+
+
+def meltano_plugins() -> dict[str, dict[str, t.Any]]:
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    plugins = project["plugins"].get("extractors", []) + project["plugins"].get("loaders", [])
+    return {plugin["name"]: plugin for plugin in plugins}
+
+
+def connectors() -> dict[str, t.Any]:
+    """Map each connector's command to its class (entry points name ``module:Class.cli``)."""
+    found = {}
+    for name, entry_point in readme_settings.connector_commands().items():
+        module, attribute = entry_point.value.split(":")
+        found[name] = getattr(importlib.import_module(module), attribute.split(".")[0])
+    return found
+
+
+def test_readme_settings_tables_match_about() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_settings.render(readme) == readme, "run `make readme`"
+
+
+def test_readme_gives_make_test_as_the_test_command() -> None:
+    assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(connectors()))
+def test_meltano_declares_every_setting_of_each_connector(name: str) -> None:
+    plugin = meltano_plugins()[name]
+    connector = connectors()[name]
+    builtin: dict[str, t.Any] = {"properties": {}}
+    connector.append_builtin_config(builtin)  # the SDK's own settings (stream maps, ...)
+    schema = {
+        key: prop
+        for key, prop in connector.config_jsonschema["properties"].items()
+        if key not in builtin["properties"]
+    }
+
+    declared = {setting["name"]: setting for setting in plugin["settings"]}
+    assert set(declared) == set(schema)
+    assert plugin["namespace"] == name.replace("-", "_")
+    assert plugin["pip_url"] == "-e ."
+    assert all(setting.get("description") for setting in declared.values())
+    for setting_name, prop in schema.items():
+        assert bool(declared[setting_name].get("sensitive")) == bool(prop.get("secret")), (
+            setting_name
+        )
+    if name.startswith("tap-"):
+        assert set(plugin["capabilities"]) == MELTANO_CAPABILITIES
+
+
+def test_meltano_file_holds_no_production_secret() -> None:
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    prod = next(env for env in project["environments"] if env["name"] == "prod")
+    for plugin in prod["config"]["plugins"]["extractors"]:
+        assert str(plugin["config"]["api_token"]).startswith("$")

@@ -1,0 +1,95 @@
+"""The ``survey-sandbox`` command: run the simulated vendor APIs until told to stop.
+
+On start it prints exactly one line, ``survey-sandbox listening on http://HOST:PORT``, to
+standard output, so scripts can read the port (``--port 0`` picks a free one). Each request
+is logged on standard error as method, path (never the query string), status and
+duration. SIGTERM and SIGINT stop it cleanly with exit code 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from types import FrameType
+
+from survey_sandbox.platforms import PLATFORM_CLASSES
+from survey_sandbox.server import SandboxServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line, including the tokens each platform accepts."""
+    platforms = "\n".join(f"  {platform.summary}" for platform in PLATFORM_CLASSES)
+    parser = argparse.ArgumentParser(
+        prog="survey-sandbox",
+        description="Local HTTP server that behaves like the survey platforms' APIs,"
+        " with deterministic seeded data kept in SQLite.",
+        epilog=f"platforms and their tokens:\n{platforms}\n\n"
+        "admin endpoints (no auth): GET /_sandbox/health, POST /_sandbox/<platform>/...",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port to listen on; 0 picks a free one (%(default)s)"
+    )
+    parser.add_argument(
+        "--db",
+        default="survey-sandbox.db",
+        help="SQLite file holding the data; reused across restarts (%(default)s)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=42, help="random seed of the generated data (%(default)s)"
+    )
+    parser.add_argument(
+        "--size",
+        type=_non_negative,
+        default=500,
+        help="invitations and replies generated per form (%(default)s)",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="wipe the database and seed again even if it holds data for this seed and size",
+    )
+    return parser
+
+
+def _non_negative(text: str) -> int:
+    """Parse a whole number of at least zero for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sandbox until SIGTERM or SIGINT; return the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
+    stop_signals: list[int] = []
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stop_signals.append(signum)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    sandbox = SandboxServer(
+        args.db, host=args.host, port=args.port, seed=args.seed, size=args.size, reset=args.reset
+    )
+    sandbox.start()
+    try:
+        print(f"survey-sandbox listening on {sandbox.url}", flush=True)
+        while not stop_signals:
+            time.sleep(0.1)
+    finally:
+        sandbox.stop()
+    logging.getLogger("survey_sandbox").info("stopped on signal %d", stop_signals[0])
+    return 0

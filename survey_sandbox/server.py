@@ -1,0 +1,294 @@
+"""The sandbox's HTTP server: socket handling, the single dispatch point, and the test API.
+
+Paths:
+
+- ``/<platform api root>/...`` (e.g. ``/buenno/api/v01/replies``): the platform's API.
+- ``/_sandbox/health``: ``{"status": "ok"}`` once the data is ready.
+- ``/_sandbox/<platform>/...``: the platform's admin endpoints (no authentication).
+
+:class:`SandboxApp.dispatch` is the one place every request passes through, so behaviour
+that concerns all platforms (such as injected faults) wraps it. :class:`SandboxServer`
+runs the whole sandbox in a background thread for tests and scripts.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from os import PathLike
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
+from survey_sandbox.store import Store
+from survey_sandbox.web import Request, Response, json_response
+
+logger = logging.getLogger("survey_sandbox")
+
+ADMIN_ROOT = "/_sandbox"
+
+Dispatch = Callable[[Request], Response]
+
+
+def _error(status: int, message: str) -> Response:
+    """Build the sandbox's own error body, used where no platform answers."""
+    return json_response({"error_message": message}, status)
+
+
+class SandboxApp:
+    """Sends each request to the platform that owns its path prefix."""
+
+    def __init__(self, platforms: Sequence[Platform]) -> None:
+        """Serve the given platforms.
+
+        Args:
+            platforms: Platforms, each with a distinct name and API root.
+        """
+        self._platforms = tuple(platforms)
+        self._by_name = {platform.name: platform for platform in platforms}
+
+    def dispatch(self, request: Request) -> Response:
+        """Answer one request: health, a platform's admin endpoint, or a platform's API."""
+        path = request.path
+        if path == f"{ADMIN_ROOT}/health":
+            if request.method != "GET":
+                return _error(404, f"Method {request.method} is not allowed")
+            return json_response({"status": "ok"})
+        if path.startswith(f"{ADMIN_ROOT}/"):
+            name, _, rest = path[len(ADMIN_ROOT) + 1 :].partition("/")
+            platform = self._by_name.get(name)
+            if platform is not None:
+                return platform.handle_admin(request, f"/{rest}")
+            return _error(404, "Not found")
+        for platform in self._platforms:
+            root = platform.api_root
+            if path == root or path.startswith(f"{root}/"):
+                return platform.handle_api(request, path[len(root) :])
+        return _error(404, "Not found")
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """Turns HTTP/1.1 traffic into :class:`Request` values and writes :class:`Response` ones."""
+
+    protocol_version = "HTTP/1.1"
+    server: _HTTPServer
+
+    def do_GET(self) -> None:
+        """Answer a GET request."""
+        self._handle()
+
+    def do_POST(self) -> None:
+        """Answer a POST request."""
+        self._handle()
+
+    def do_PUT(self) -> None:
+        """Answer a PUT request (platforms refuse it on their own terms)."""
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        """Answer a PATCH request (platforms refuse it on their own terms)."""
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        """Answer a DELETE request (platforms refuse it on their own terms)."""
+        self._handle()
+
+    def _handle(self) -> None:
+        """Read the request, dispatch it, write the answer, and log one line."""
+        started = time.perf_counter()
+        split = urlsplit(self.path)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            response = _error(400, "Invalid Content-Length")
+            self.close_connection = True
+        else:
+            query: dict[str, str] = {}
+            for name, value in parse_qsl(split.query, keep_blank_values=True):
+                query.setdefault(name, value)
+            request = Request(
+                method=self.command,
+                path=split.path,
+                query=query,
+                headers={name.lower(): value for name, value in self.headers.items()},
+                body=self.rfile.read(length) if length else b"",
+            )
+            try:
+                response = self.server.dispatch(request)
+            except Exception:
+                logger.exception("%s %s failed", self.command, split.path)
+                response = _error(500, "Internal sandbox error")
+        self._write(response)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info("%s %s %d %.1fms", self.command, split.path, response.status, elapsed_ms)
+
+    def _write(self, response: Response) -> None:
+        """Send status, headers (always with ``Content-Length``) and body."""
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Leave request logging to :meth:`_handle`, whose line carries no query string."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class name
+        """Send the base class's own messages (malformed requests) to the logger."""
+        logger.warning("%s %s", self.address_string(), format % args)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that remembers open connections so it can close them."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], dispatch: Dispatch) -> None:
+        """Bind to ``address`` and answer through ``dispatch``."""
+        super().__init__(address, _RequestHandler)
+        self.dispatch = dispatch
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Serve one connection (possibly many keep-alive requests) while tracking it."""
+        with self._connections_lock:
+            self._connections.add(request)
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections.discard(request)
+
+    def close_connections(self) -> None:
+        """Shut down every open client connection, so idle keep-alive threads end."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                logger.debug("connection already closed")
+
+
+class SandboxServer:
+    """The whole sandbox in one object: seeded store, platforms and HTTP server.
+
+    Example::
+
+        with SandboxServer(tmp_path / "sandbox.db", size=50) as sandbox:
+            api_url = sandbox.base_url("buenno")  # http://127.0.0.1:PORT/buenno/api/v01
+    """
+
+    def __init__(
+        self,
+        db_path: str | PathLike[str],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: int = 42,
+        size: int = 500,
+        reset: bool = False,
+    ) -> None:
+        """Describe the sandbox to run; nothing is opened until :meth:`start`.
+
+        Args:
+            db_path: The SQLite file; created when missing, reused when it already holds
+                data seeded with the same seed and size.
+            host: The address to listen on.
+            port: The port to listen on; 0 picks a free one.
+            seed: The random seed the data is generated from.
+            size: How many invitations and replies each form gets.
+            reset: Wipe and seed again even when the file's data could be reused.
+        """
+        if size < 0:
+            raise ValueError("size must not be negative")
+        self._db_path = db_path
+        self._address = (host, port)
+        self._seed = seed
+        self._size = size
+        self._reset = reset
+        self._store: Store | None = None
+        self._platforms: dict[str, Platform] = {}
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Open and seed the store, bind the port and serve in a background daemon thread."""
+        if self._httpd is not None:
+            raise RuntimeError("the sandbox is already running")
+        store = Store(self._db_path)
+        try:
+            platforms = [platform_class(store) for platform_class in PLATFORM_CLASSES]
+            for platform in platforms:
+                platform.prepare(seed=self._seed, size=self._size, reset=self._reset)
+            httpd = _HTTPServer(self._address, SandboxApp(platforms).dispatch)
+        except BaseException:
+            store.close()
+            raise
+        self._store = store
+        self._platforms = {platform.name: platform for platform in platforms}
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="survey-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving, close client connections and the store; safe to call twice."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.close_connections()
+            httpd.server_close()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> SandboxServer:
+        """Start the sandbox for the duration of a ``with`` block."""
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop the sandbox at the end of a ``with`` block."""
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The server's root URL, e.g. ``http://127.0.0.1:54321``."""
+        if self._httpd is None:
+            raise RuntimeError("the sandbox is not running")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def base_url(self, platform: str) -> str:
+        """A platform's API base URL, e.g. ``http://127.0.0.1:54321/buenno/api/v01``.
+
+        Raises:
+            KeyError: When no platform has that name.
+        """
+        url = self.url
+        if platform not in self._platforms:
+            raise KeyError(f"unknown platform '{platform}'")
+        return url + self._platforms[platform].api_root

@@ -50,7 +50,11 @@ def render(readme: str) -> str:
         if not block.search(readme):
             raise RuntimeError(f"README.md has no '<!-- settings:{name} -->' block for {name}")
         table = settings_table(entry_point)
-        readme = block.sub(lambda m, table=table: m.group(1) + table + m.group(2), readme)
+
+        def replace(match: re.Match[str], table: str = table) -> str:
+            return match.group(1) + table + match.group(2)
+
+        readme = block.sub(replace, readme)
     return readme
 
 
@@ -65,7 +69,7 @@ def main() -> int:
         README.write_text(wanted, encoding="utf-8")
         return 0
     if wanted != current:
-        print("README.md settings tables are stale: run `make readme`", file=sys.stderr)  # noqa: T201
+        print("README.md settings tables are stale: run `make readme`", file=sys.stderr)
         return 1
     return 0
 

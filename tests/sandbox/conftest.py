@@ -1,0 +1,68 @@
+"""Sandboxes for the tests: one shared read-only server and fresh ones for writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from survey_sandbox import SandboxServer
+from survey_sandbox.buenno_seed import BUENNO_TOKEN
+
+# Large enough that token 1's three forms hold more than 1000 replies in total.
+SHARED_SIZE = 400
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A seeded sandbox shared by a module's tests, which must not change its data."""
+    with SandboxServer(
+        tmp_path_factory.mktemp("shared") / "sandbox.db", size=SHARED_SIZE
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_sandbox(tmp_path) -> Iterator[SandboxServer]:
+    """A small sandbox of its own, for tests that create or change data."""
+    with SandboxServer(tmp_path / "sandbox.db", size=20) as server:
+        yield server
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    """A keep-alive HTTP session, closed after the test."""
+    with requests.Session() as session:
+        yield session
+
+
+class BuennoClient:
+    """Calls one sandbox's Buenno API with a token, the way a connector would."""
+
+    def __init__(self, session: requests.Session, base_url: str, token: str = BUENNO_TOKEN):
+        self.session = session
+        self.base_url = base_url
+        self.token = token
+
+    def get(self, path: str, **params: object) -> requests.Response:
+        return self.session.get(
+            self.base_url + path, params=params, headers={"api-auth-token": self.token}, timeout=10
+        )
+
+    def post(self, path: str, **form: object) -> requests.Response:
+        return self.session.post(
+            self.base_url + path, data=form, headers={"api-auth-token": self.token}, timeout=10
+        )
+
+
+@pytest.fixture
+def buenno(sandbox: SandboxServer, http: requests.Session) -> BuennoClient:
+    """The shared sandbox's Buenno API with the first token."""
+    return BuennoClient(http, sandbox.base_url("buenno"))
+
+
+@pytest.fixture
+def fresh_buenno(fresh_sandbox: SandboxServer, http: requests.Session) -> BuennoClient:
+    """A fresh sandbox's Buenno API with the first token."""
+    return BuennoClient(http, fresh_sandbox.base_url("buenno"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -31,7 +32,7 @@ def fresh_sandbox(tmp_path) -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def http() -> Iterator[requests.Session]:
+def session() -> Iterator[requests.Session]:
     """A keep-alive HTTP session, closed after the test."""
     with requests.Session() as session:
         yield session
@@ -45,24 +46,24 @@ class BuennoClient:
         self.base_url = base_url
         self.token = token
 
-    def get(self, path: str, **params: object) -> requests.Response:
+    def get(self, path: str, **params: Any) -> requests.Response:
         return self.session.get(
             self.base_url + path, params=params, headers={"api-auth-token": self.token}, timeout=10
         )
 
-    def post(self, path: str, **form: object) -> requests.Response:
+    def post(self, path: str, **form: Any) -> requests.Response:
         return self.session.post(
             self.base_url + path, data=form, headers={"api-auth-token": self.token}, timeout=10
         )
 
 
 @pytest.fixture
-def buenno(sandbox: SandboxServer, http: requests.Session) -> BuennoClient:
+def buenno(sandbox: SandboxServer, session: requests.Session) -> BuennoClient:
     """The shared sandbox's Buenno API with the first token."""
-    return BuennoClient(http, sandbox.base_url("buenno"))
+    return BuennoClient(session, sandbox.base_url("buenno"))
 
 
 @pytest.fixture
-def fresh_buenno(fresh_sandbox: SandboxServer, http: requests.Session) -> BuennoClient:
+def fresh_buenno(fresh_sandbox: SandboxServer, session: requests.Session) -> BuennoClient:
     """A fresh sandbox's Buenno API with the first token."""
-    return BuennoClient(http, fresh_sandbox.base_url("buenno"))
+    return BuennoClient(session, fresh_sandbox.base_url("buenno"))

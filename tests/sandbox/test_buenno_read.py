@@ -72,13 +72,13 @@ def test_missing_or_unknown_token_is_401(buenno: BuennoClient, method, path, hea
     assert "31337" not in response.text
 
 
-def test_unknown_path_and_wrong_method_are_404(buenno: BuennoClient, http: requests.Session):
+def test_unknown_path_and_wrong_method_are_404(buenno: BuennoClient, session: requests.Session):
     headers = {"api-auth-token": BUENNO_TOKEN}
 
-    unknown = http.get(buenno.base_url + "/forms", headers=headers)
-    wrong_method = http.delete(buenno.base_url + "/invitations", headers=headers)
-    post_token_info = http.post(buenno.base_url + "/token-info", headers=headers)
-    outside = http.get(buenno.base_url.replace("/buenno/api/v01", "/nowhere"), headers=headers)
+    unknown = session.get(buenno.base_url + "/forms", headers=headers)
+    wrong_method = session.delete(buenno.base_url + "/invitations", headers=headers)
+    post_token_info = session.post(buenno.base_url + "/token-info", headers=headers)
+    outside = session.get(buenno.base_url.replace("/buenno/api/v01", "/nowhere"), headers=headers)
 
     for response in (unknown, wrong_method, post_token_info, outside):
         assert response.status_code == 404

@@ -81,9 +81,9 @@ class Buenno:
     name = "buenno"
     api_root = "/buenno/api/v01"
     summary = (
-        "Buenno: API at /buenno/api/v01, header 'api-auth-token'. Tokens:"
-        f" {buenno_seed.BUENNO_TOKEN} (forms 1, 2 active; 3 inactive),"
-        f" {buenno_seed.BUENNO_TOKEN_2} (form 4)."
+        "buenno: API at /buenno/api/v01, token in the 'api-auth-token' header\n"
+        f"    {buenno_seed.BUENNO_TOKEN:<24} forms 1 and 2 (active), 3 (inactive)\n"
+        f"    {buenno_seed.BUENNO_TOKEN_2:<24} form 4 (active)"
     )
 
     def __init__(self, store: Store) -> None:

@@ -25,10 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
     platforms = "\n".join(f"  {platform.summary}" for platform in PLATFORM_CLASSES)
     parser = argparse.ArgumentParser(
         prog="survey-sandbox",
-        description="Local HTTP server that behaves like the survey platforms' APIs,"
-        " with deterministic seeded data kept in SQLite.",
+        description="Local HTTP server that behaves like the survey platforms' APIs,\n"
+        "with deterministic seeded data kept in SQLite.",
         epilog=f"platforms and their tokens:\n{platforms}\n\n"
-        "admin endpoints (no auth): GET /_sandbox/health, POST /_sandbox/<platform>/...",
+        "admin endpoints (no authentication):\n"
+        "  GET  /_sandbox/health\n"
+        "  POST /_sandbox/buenno/replies               create a reply (JSON)\n"
+        "  POST /_sandbox/buenno/invitations/ID        set sent/opened/answered (JSON)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
@@ -38,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         default="survey-sandbox.db",
-        help="SQLite file holding the data; reused across restarts (%(default)s)",
+        help="SQLite file holding the data; reused across restarts when seed and size match"
+        " (%(default)s)",
     )
     parser.add_argument(
         "--seed", type=int, default=42, help="random seed of the generated data (%(default)s)"
@@ -84,7 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox = SandboxServer(
         args.db, host=args.host, port=args.port, seed=args.seed, size=args.size, reset=args.reset
     )
-    sandbox.start()
+    try:
+        sandbox.start()
+    except OSError as error:
+        reason = error.strerror or error
+        print(
+            f"survey-sandbox: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr
+        )
+        return 1
     try:
         print(f"survey-sandbox listening on {sandbox.url}", flush=True)
         while not stop_signals:

@@ -25,7 +25,7 @@ class Platform(Protocol):
     """Path prefix of its API, e.g. ``/buenno/api/v01``."""
 
     summary: str
-    """One line for ``--help``: where the API is, how to authenticate, which tokens exist."""
+    """Text for ``--help``: where the API is, how to authenticate, which tokens exist."""
 
     def __init__(self, store: Store) -> None:
         """Bind the platform to the sandbox's store."""

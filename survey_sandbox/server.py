@@ -106,7 +106,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = -1
-        if length < 0:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            response = _error(411, "Send the body with a Content-Length")
+            self.close_connection = True
+        elif length < 0:
             response = _error(400, "Invalid Content-Length")
             self.close_connection = True
         else:
@@ -230,7 +233,14 @@ class SandboxServer:
         try:
             platforms = [platform_class(store) for platform_class in PLATFORM_CLASSES]
             for platform in platforms:
-                platform.prepare(seed=self._seed, size=self._size, reset=self._reset)
+                seeded = platform.prepare(seed=self._seed, size=self._size, reset=self._reset)
+                logger.info(
+                    "%s: %s data for seed %d, size %d",
+                    platform.name,
+                    "generated" if seeded else "reusing",
+                    self._seed,
+                    self._size,
+                )
             httpd = _HTTPServer(self._address, SandboxApp(platforms).dispatch)
         except BaseException:
             store.close()

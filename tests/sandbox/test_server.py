@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from survey_sandbox import SandboxServer
+from survey_sandbox import SandboxServer, buenno_store
 from survey_sandbox.buenno_seed import BUENNO_TOKEN, BUENNO_TOKEN_2
 from tests.sandbox.conftest import BuennoClient
 
@@ -248,3 +248,58 @@ def test_cli_rejects_a_negative_size(tmp_path):
 
     assert result.returncode == 2
     assert "--size" in result.stderr
+
+
+def test_cli_reports_a_busy_port(tmp_path):
+    with SandboxServer(tmp_path / "busy.db", size=1) as busy:
+        port = busy.url.rsplit(":", 1)[1]
+        database = str(tmp_path / "x.db")
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "survey_sandbox",
+                "--port",
+                port,
+                "--db",
+                database,
+                "--size",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_a_failing_handler_answers_500_and_the_server_goes_on(
+    fresh_sandbox: SandboxServer, session, monkeypatch
+):
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    url = fresh_sandbox.base_url("buenno") + "/token-info"
+    headers = {"api-auth-token": BUENNO_TOKEN}
+    with monkeypatch.context() as patch:
+        patch.setattr(buenno_store, "forms_of", broken)
+        failed = session.get(url, headers=headers)
+    recovered = session.get(url, headers=headers)
+
+    assert failed.status_code == 500
+    assert failed.json() == {"error_message": "Internal sandbox error"}
+    assert recovered.status_code == 200
+
+
+def test_chunked_bodies_are_refused(fresh_sandbox: SandboxServer, session):
+    response = session.post(
+        fresh_sandbox.base_url("buenno") + "/invitations",
+        data=iter([b"email=chunk@example.com"]),
+        headers={"api-auth-token": BUENNO_TOKEN},
+    )
+
+    assert response.status_code == 411

@@ -65,6 +65,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _INTEGER_FIELDS = ("pf_timestamp", "pf_age")
 _LOCALES = ("en", "fi", "sv")
 _STATUS_FIELDS = ("scheduled_at", "sent_at", "opened_at", "answered_at")
+_REPLY_FIELDS = ("form_id", "created_at", "updated_at", "answers")
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,9 @@ class Buenno:
 
     def _create_invitation(self, request: Request) -> Response:
         """Create an invitation on the given or default form."""
-        params = request.params()
         with self._store.transaction() as connection:
             token = self._authenticate(connection, request)
+            params = request.params()
             form = _resolve_form(connection, token, params.get("form_id"))
             if not form.active:
                 raise HttpError(403, f"Form {form.id} is not active")
@@ -195,12 +196,12 @@ class Buenno:
 
     def _list_invitations(self, request: Request) -> Response:
         """List one form's invitations, by id, within optional creation bounds."""
-        params = request.params()
-        after = _optional_instant(params, "created_after")
-        before = _optional_instant(params, "created_before")
-        page = _page(params, default_limit=100, max_limit=250)
         with self._store.transaction() as connection:
             token = self._authenticate(connection, request)
+            params = request.params()
+            after = _optional_instant(params, "created_after")
+            before = _optional_instant(params, "created_before")
+            page = _page(params, default_limit=100, max_limit=250)
             form = _resolve_form(connection, token, params.get("form_id"))
             rows = buenno_store.list_invitations(
                 connection,
@@ -214,18 +215,18 @@ class Buenno:
 
     def _list_replies(self, request: Request) -> Response:
         """List replies to all the token's forms within an inclusive creation window."""
-        params = request.params()
-        start = _required_instant(params, "from")
-        end = _required_instant(params, "to")
-        page = _page(params, default_limit=500, max_limit=1000)
-        locale = (params.get("locale") or "en")[:2].lower()
-        language = locale if locale in _LOCALES else "en"
         with self._store.transaction() as connection:
             token = self._authenticate(connection, request)
+            params = request.params()
+            start = _required_instant(params, "from")
+            end = _required_instant(params, "to")
+            page = _page(params, default_limit=500, max_limit=1000)
             total = buenno_store.count_replies(connection, token, start, end)
             rows, answers = buenno_store.list_replies(
                 connection, token=token, start=start, end=end, limit=page.limit, offset=page.offset
             )
+        locale = (params.get("locale") or "en")[:2].lower()
+        language = locale if locale in _LOCALES else "en"
         by_reply: dict[int, list[dict[str, Any]]] = {}
         for answer in answers:
             by_reply.setdefault(answer["reply_id"], []).append(_render_answer(answer, language))
@@ -243,11 +244,16 @@ class Buenno:
     def _admin_create_reply(self, request: Request) -> Response:
         """Create a reply on any form, with given or generated answers."""
         body = request.json_body()
+        unknown = sorted(set(body) - {*CONTACT_COLUMNS, *_REPLY_FIELDS})
+        if unknown:
+            raise HttpError(400, f"Unknown fields: {', '.join(unknown)}")
         if "form_id" not in body:
             raise HttpError(400, "Field 'form_id' is mandatory")
         form_id = parse_int(scalar_text(body["form_id"]), "form_id")
-        created = _body_instant(body, "created_at") or now_epoch()
-        updated = _body_instant(body, "updated_at") or created
+        created = _body_instant(body, "created_at")
+        created = now_epoch() if created is None else created
+        updated = _body_instant(body, "updated_at")
+        updated = created if updated is None else updated
         contact = _parse_contact(
             {
                 name: scalar_text(value)
@@ -277,7 +283,8 @@ class Buenno:
         if unknown:
             raise HttpError(400, f"Unknown fields: {', '.join(unknown)}")
         changes = {name: _body_instant(body, name) for name in _STATUS_FIELDS if name in body}
-        updated = _body_instant(body, "updated_at") or now_epoch()
+        updated = _body_instant(body, "updated_at")
+        updated = now_epoch() if updated is None else updated
         with self._store.transaction() as connection:
             _fetch_invitation(connection, invitation_id)
             buenno_store.update_invitation_status(connection, invitation_id, changes, updated)

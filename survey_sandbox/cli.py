@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -90,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         sandbox.start()
+    except sqlite3.Error as error:
+        print(f"survey-sandbox: cannot use the database {args.db}: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         reason = error.strerror or error
         print(

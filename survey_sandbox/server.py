@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -171,6 +172,11 @@ class _HTTPServer(ThreadingHTTPServer):
         finally:
             with self._connections_lock:
                 self._connections.discard(request)
+
+    def handle_error(self, _request: Any, client_address: Any) -> None:
+        """Log a connection that broke off (e.g. a client gone mid-answer) without a traceback."""
+        error = sys.exc_info()[1]
+        logger.debug("connection from %s ended abruptly: %r", client_address[0], error)
 
     def close_connections(self) -> None:
         """Shut down every open client connection, so idle keep-alive threads end."""

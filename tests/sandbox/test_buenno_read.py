@@ -59,6 +59,8 @@ def test_second_token_sees_only_its_form(buenno: BuennoClient):
         ("GET", "/invitations"),
         ("POST", "/invitations"),
         ("GET", "/replies?from=2024-01-01&to=2024-02-01"),
+        ("GET", "/replies"),
+        ("GET", "/invitations?limit=0&form_id=99"),
     ],
 )
 @pytest.mark.parametrize("headers", [{}, {"api-auth-token": "not-a-real-token-31337"}])

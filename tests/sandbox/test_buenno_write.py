@@ -204,6 +204,7 @@ def test_admin_reply_defaults(fresh_sandbox: SandboxServer, session: requests.Se
         ({"form_id": 1, "answers": "lots"}, 400),
         ({"form_id": 1, "created_at": "soon"}, 400),
         ({"form_id": 1, "phone": "12345"}, 400),
+        ({"form_id": 1, "created": "2024-01-01T00:00:00Z"}, 400),
     ],
 )
 def test_admin_reply_rejects_bad_input(fresh_sandbox: SandboxServer, session, body, status):

@@ -92,7 +92,8 @@ class Request:
                 text = self.body.decode("utf-8")
             except UnicodeDecodeError:
                 raise HttpError(400, "Request body is not UTF-8") from None
-            merged.update(parse_qsl(text, keep_blank_values=True))
+            for name, value in parse_qsl(text, keep_blank_values=True):
+                merged.setdefault(name, value)
         merged.update(self.query)
         return merged
 

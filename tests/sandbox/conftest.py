@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-
-# Large enough that token 1's three forms hold more than 1000 replies in total.
-SHARED_SIZE = 400
+from tests.sandbox.helpers import SHARED_SIZE, BuennoClient
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +32,6 @@ def session() -> Iterator[requests.Session]:
     """A keep-alive HTTP session, closed after the test."""
     with requests.Session() as session:
         yield session
-
-
-class BuennoClient:
-    """Calls one sandbox's Buenno API with a token, the way a connector would."""
-
-    def __init__(self, session: requests.Session, base_url: str, token: str = BUENNO_TOKEN):
-        self.session = session
-        self.base_url = base_url
-        self.token = token
-
-    def get(self, path: str, **params: Any) -> requests.Response:
-        return self.session.get(
-            self.base_url + path, params=params, headers={"api-auth-token": self.token}, timeout=10
-        )
-
-    def post(self, path: str, **form: Any) -> requests.Response:
-        return self.session.post(
-            self.base_url + path, data=form, headers={"api-auth-token": self.token}, timeout=10
-        )
 
 
 @pytest.fixture

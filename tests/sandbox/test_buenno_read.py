@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from survey_sandbox.buenno_seed import BUENNO_TOKEN, BUENNO_TOKEN_2
-from tests.sandbox.conftest import SHARED_SIZE, BuennoClient
+from tests.sandbox.helpers import SHARED_SIZE, BuennoClient
 
 WHOLE_RANGE = {"from": "2023-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from tests.sandbox.conftest import BuennoClient
+from tests.sandbox.helpers import BuennoClient
 
 
 def now_minus(seconds: int) -> str:

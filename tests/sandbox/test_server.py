@@ -15,7 +15,7 @@ import requests
 
 from survey_sandbox import SandboxServer, buenno_store
 from survey_sandbox.buenno_seed import BUENNO_TOKEN, BUENNO_TOKEN_2
-from tests.sandbox.conftest import BuennoClient
+from tests.sandbox.helpers import BuennoClient
 
 WHOLE_RANGE = {"from": "2023-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z", "limit": 1000}
 

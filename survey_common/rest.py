@@ -22,6 +22,7 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from survey_common import retry
+from survey_common.ratelimit import MinIntervalLimiter
 from survey_common.timestamps import normalize_timestamp
 
 if t.TYPE_CHECKING:
@@ -43,6 +44,14 @@ class SurveyAPIStream(RESTStream[t.Any]):
     #: Retry policy; tests shorten the waits.
     max_attempts: t.ClassVar[int] = retry.MAX_ATTEMPTS
     backoff_base_wait: t.ClassVar[float] = retry.BASE_WAIT_SECONDS
+
+    @property
+    def request_limiter(self) -> MinIntervalLimiter | None:
+        """The pacing every attempt of every call waits for; None where the API sets no limit.
+
+        Platforms with a call-rate limit return one limiter shared by the whole tap.
+        """
+        return None
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Set up the cache of decoded bodies, filled by ``validate_response``."""
@@ -171,7 +180,18 @@ class SurveyAPIStream(RESTStream[t.Any]):
     # Retries
 
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
-        """Retry transient failures, then fail with a message that says what was tried."""
+        """Pace each attempt, retry transient failures, then fail saying what was tried."""
+        limiter = self.request_limiter
+        if limiter is not None:
+            send = func
+
+            @functools.wraps(send)
+            def paced(*args: t.Any, **kwargs: t.Any) -> t.Any:
+                limiter.wait()
+                return send(*args, **kwargs)
+
+            func = paced
+
         retrying = backoff.on_exception(
             functools.partial(retry.backoff_waits, base_wait=self.backoff_base_wait),
             (RetriableAPIError, *retry.TRANSIENT_NETWORK_ERRORS),

@@ -22,8 +22,8 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from survey_common import retry
+from survey_common.conform import RecordConformer
 from survey_common.ratelimit import MinIntervalLimiter
-from survey_common.timestamps import normalize_timestamp
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -154,28 +154,23 @@ class SurveyAPIStream(RESTStream[t.Any]):
     # Records
 
     @cached_property
-    def timestamp_fields(self) -> tuple[str, ...]:
-        """Top-level properties the schema declares as date-times."""
-        properties: dict[str, dict[str, t.Any]] = self.schema.get("properties", {})
-        return tuple(name for name, prop in properties.items() if prop.get("format") == "date-time")
+    def conformer(self) -> RecordConformer:
+        """The conversions this stream's schema calls for, compiled once."""
+        return RecordConformer(self.schema)
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
     ) -> dict[str, t.Any] | None:
-        """Rewrite every date-time field as ISO 8601 UTC, naming the record if one is malformed."""
+        """Conform the record to its schema, naming the record if a field cannot be."""
         del context
-        for field in self.timestamp_fields:
-            if field not in row:
-                continue
-            try:
-                row[field] = normalize_timestamp(row[field])
-            except (ValueError, TypeError, OverflowError) as exc:
-                keys = {key: row.get(key) for key in self.primary_keys or ()}
-                raise FatalAPIError(
-                    f"{self.platform_name} sent a malformed date-time in stream '{self.name}', "
-                    f"record {keys}, field '{field}': {row[field]!r}"
-                ) from exc
-        return row
+        try:
+            return self.conformer.conform(row)
+        except ValueError as exc:
+            keys = {key: row.get(key) for key in self.primary_keys or ()}
+            raise FatalAPIError(
+                f"{self.platform_name} sent a malformed value in stream '{self.name}', "
+                f"record {keys}, {exc}"
+            ) from exc
 
     # Retries
 

@@ -1,0 +1,1 @@
+"""tap-feedbackapi: Singer tap for FeedbackAPI customers, locations, reviews, feedback and more."""

@@ -36,6 +36,8 @@ class FeedbackAPIStream(SurveyAPIStream):
     primary_keys = ["id"]
     replication_key = "created"
     is_sorted = True
+    #: A bookmark every thousand records, so a failed run resumes close to where it stopped.
+    STATE_MSG_FREQUENCY = 1000
 
     #: The API's maximum ``limit``.
     page_size: t.ClassVar[int] = 100

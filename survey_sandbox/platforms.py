@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from survey_sandbox.buenno import Buenno
+from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response
 
@@ -43,5 +44,5 @@ class Platform(Protocol):
         ...
 
 
-PLATFORM_CLASSES: tuple[type[Platform], ...] = (Buenno,)
+PLATFORM_CLASSES: tuple[type[Platform], ...] = (Buenno, HelloCustomer)
 """Every platform the sandbox serves."""

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response, json_response
@@ -207,6 +208,7 @@ class SandboxServer:
         seed: int = 42,
         size: int = 500,
         reset: bool = False,
+        hellocustomer_min_interval: float = 1.0,
     ) -> None:
         """Describe the sandbox to run; nothing is opened until :meth:`start`.
 
@@ -216,16 +218,22 @@ class SandboxServer:
             host: The address to listen on.
             port: The port to listen on; 0 picks a free one.
             seed: The random seed the data is generated from.
-            size: How many invitations and replies each form gets.
+            size: How many invitations and replies each Buenno form gets, and how many
+                responses each Hello Customer touchpoint gets.
             reset: Wipe and seed again even when the file's data could be reused.
+            hellocustomer_min_interval: Seconds Hello Customer requires between two calls of
+                one token (the vendor allows one a second); 0 turns its throttle off.
         """
         if size < 0:
             raise ValueError("size must not be negative")
+        if not 0 <= hellocustomer_min_interval < float("inf"):
+            raise ValueError("hellocustomer_min_interval must be a finite number, at least 0")
         self._db_path = db_path
         self._address = (host, port)
         self._seed = seed
         self._size = size
         self._reset = reset
+        self._hellocustomer_min_interval = hellocustomer_min_interval
         self._store: Store | None = None
         self._platforms: dict[str, Platform] = {}
         self._httpd: _HTTPServer | None = None
@@ -237,7 +245,12 @@ class SandboxServer:
             raise RuntimeError("the sandbox is already running")
         store = Store(self._db_path)
         try:
-            platforms = [platform_class(store) for platform_class in PLATFORM_CLASSES]
+            platforms: list[Platform] = [
+                HelloCustomer(store, min_interval=self._hellocustomer_min_interval)
+                if platform_class is HelloCustomer
+                else platform_class(store)
+                for platform_class in PLATFORM_CLASSES
+            ]
             for platform in platforms:
                 seeded = platform.prepare(seed=self._seed, size=self._size, reset=self._reset)
                 logger.info(

@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         "admin endpoints (no authentication):\n"
         "  GET  /_sandbox/health\n"
         "  POST /_sandbox/buenno/replies               create a reply (JSON)\n"
-        "  POST /_sandbox/buenno/invitations/ID        set sent/opened/answered (JSON)",
+        "  POST /_sandbox/buenno/invitations/ID        set sent/opened/answered (JSON)\n"
+        "  POST /_sandbox/hellocustomer/responses      create a response (JSON)\n"
+        "  GET  /_sandbox/hellocustomer/stats          API calls and 429s served so far",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
@@ -52,12 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--size",
         type=_non_negative,
         default=500,
-        help="invitations and replies generated per form (%(default)s)",
+        help="invitations and replies generated per Buenno form, responses per Hello Customer"
+        " touchpoint (%(default)s)",
     )
     parser.add_argument(
         "--reset",
         action="store_true",
         help="wipe the database and seed again even if it holds data for this seed and size",
+    )
+    parser.add_argument(
+        "--hellocustomer-min-interval",
+        type=_seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="seconds Hello Customer requires between two calls of one token, answering 429"
+        " to faster ones; 0 turns the throttle off (%(default)s)",
     )
     return parser
 
@@ -70,6 +81,17 @@ def _non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """Parse a finite number of seconds of at least zero for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a finite number of seconds, at least 0")
     return value
 
 
@@ -87,7 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     sandbox = SandboxServer(
-        args.db, host=args.host, port=args.port, seed=args.seed, size=args.size, reset=args.reset
+        args.db,
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        size=args.size,
+        reset=args.reset,
+        hellocustomer_min_interval=args.hellocustomer_min_interval,
     )
     try:
         sandbox.start()

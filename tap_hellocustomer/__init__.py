@@ -1,0 +1,1 @@
+"""tap-hellocustomer: Singer tap for Hello Customer's survey responses, answers and NPS."""

@@ -1,0 +1,142 @@
+"""tap-hellocustomer: settings, the run's shared limiter and end, and the list of streams."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from singer_sdk import Stream, Tap
+from singer_sdk import typing as th
+
+from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.settings import SecretSafeConfigMixin
+from survey_common.timestamps import UTC, parse_timestamp
+from tap_hellocustomer import streams
+from tap_hellocustomer.client import whole_second
+from tap_hellocustomer.periods import PERIODS
+
+DEFAULT_API_URL = "https://api.hellocustomer.com/V1.0/EN"
+#: A touchpoint GUID as the platform shows it, in either case.
+GUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+
+
+class TapHelloCustomer(SecretSafeConfigMixin, Tap):
+    """Singer tap for Hello Customer: responses, their answers, NPS per period, languages."""
+
+    name = "tap-hellocustomer"
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "api_token",
+            th.StringType(min_length=1),
+            required=True,
+            secret=True,
+            title="API token",
+            description=(
+                "Hello Customer API token, created in the platform; sent as "
+                "'Authorization: basic <token>'."
+            ),
+        ),
+        th.Property(
+            "api_url",
+            th.StringType,
+            default=DEFAULT_API_URL,
+            title="API URL",
+            description=(
+                "Base URL of the Hello Customer API. Point it at a survey-sandbox for tests; "
+                "plain http:// is accepted only for loopback hosts."
+            ),
+        ),
+        th.Property(
+            "campaign_ids",
+            th.ArrayType(th.StringType(pattern=GUID_PATTERN)),
+            required=True,
+            title="Touchpoint GUIDs",
+            description=(
+                "Touchpoints (CampaignUniqueID) to extract, as shown under Touchpoint Settings "
+                "> General."
+            ),
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            required=True,
+            title="Start date",
+            description=(
+                "Earliest answer time to extract (ISO 8601, UTC unless an offset is given). "
+                "Used until a bookmark exists."
+            ),
+        ),
+        th.Property(
+            "end_date",
+            th.DateTimeType,
+            title="End date",
+            description=(
+                "Extract only what was answered before this moment (ISO 8601). Absent means "
+                "the moment the run starts."
+            ),
+        ),
+        th.Property(
+            "nps_period",
+            th.StringType,
+            default="month",
+            allowed_values=list(PERIODS),
+            title="NPS period",
+            description=(
+                "Calendar period of each NPS figure: day, week (from Monday) or month, in UTC."
+            ),
+        ),
+        th.Property(
+            "nps_filters",
+            th.ArrayType(
+                th.ObjectType(
+                    th.Property("key", th.StringType(min_length=1), required=True),
+                    th.Property("filterValues", th.ArrayType(th.StringType), required=True),
+                    additional_properties=False,
+                )
+            ),
+            title="NPS filters",
+            description=(
+                'Key-value filters as in the document, e.g. [{"key": "store", '
+                '"filterValues": ["Antwerpen"]}]. Each entry is one filter set with its '
+                "own NPS figures; absent means one figure for the whole touchpoint."
+            ),
+        ),
+        th.Property(
+            "min_request_interval",
+            th.NumberType(minimum=0),
+            default=1.0,
+            title="Minimum request interval",
+            description=(
+                "Seconds between two calls, across all streams and touchpoints. Hello "
+                "Customer answers 429 to calls less than 1 second apart."
+            ),
+        ),
+    ).to_dict()
+
+    @cached_property
+    def request_limiter(self) -> MinIntervalLimiter:
+        """The one limiter every call of this tap waits for."""
+        return MinIntervalLimiter(float(self.config.get("min_request_interval", 1.0)))
+
+    @cached_property
+    def sync_end(self) -> dt.datetime:
+        """The moment every stream reads up to, fixed once so that all touchpoints agree.
+
+        ``end_date`` when set and already past, else the moment of the first call for it,
+        to the whole second since the API's dates have no finer unit.
+        """
+        now = whole_second(dt.datetime.now(tz=UTC))
+        end_date = self.config.get("end_date")
+        if not end_date:
+            return now
+        return min(whole_second(parse_timestamp(end_date)), now)
+
+    def discover_streams(self) -> list[Stream]:
+        """Return the tap's streams; building them makes no request."""
+        return [
+            streams.ResponsesStream(self),
+            streams.ResponseAnswersStream(self),
+            streams.NpsStream(self),
+            streams.LanguagesStream(self),
+        ]

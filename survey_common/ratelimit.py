@@ -40,3 +40,14 @@ class MinIntervalLimiter:
                 self._sleep(self._next_allowed - now)
                 now = self._next_allowed
             self._next_allowed = now + self.interval
+
+    def call_ended(self) -> None:
+        """Start the interval again now that a call has been answered.
+
+        The server measures the interval between the calls it receives. A call that was
+        slow to arrive (a new connection, a busy network) would otherwise reach it less
+        than an interval before the next one; counting again from its answer keeps every
+        call an interval apart at the server, however long the network took.
+        """
+        with self._lock:
+            self._next_allowed = max(self._next_allowed or 0.0, self._clock() + self.interval)

@@ -183,7 +183,10 @@ class SurveyAPIStream(RESTStream[t.Any]):
             @functools.wraps(send)
             def paced(*args: t.Any, **kwargs: t.Any) -> t.Any:
                 limiter.wait()
-                return send(*args, **kwargs)
+                try:
+                    return send(*args, **kwargs)
+                finally:
+                    limiter.call_ended()
 
             func = paced
 

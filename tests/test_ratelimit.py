@@ -71,3 +71,32 @@ def test_threads_share_one_budget() -> None:
 def test_negative_interval_is_refused() -> None:
     with pytest.raises(ValueError, match="interval"):
         MinIntervalLimiter(-1)
+
+
+def test_the_interval_starts_again_when_a_call_is_answered() -> None:
+    clock = FakeClock()
+    limiter = MinIntervalLimiter(1.0, clock=clock.time, sleep=clock.sleep)
+
+    limiter.wait()
+    clock.now += 0.4  # the call takes 0.4 s to be answered
+    limiter.call_ended()
+    clock.now += 0.5
+    limiter.wait()  # 0.9 s after the first call started, 0.5 s after its answer
+
+    # Counted from the answer, so the server never sees two calls less than 1 s apart.
+    assert clock.slept == [pytest.approx(0.5)]
+
+
+def test_an_answer_never_brings_forward_a_slot_another_thread_claimed() -> None:
+    now = [100.0]
+    slept: list[float] = []
+    # Sleeping does not move this clock: the sleeping thread waits while others run.
+    limiter = MinIntervalLimiter(1.0, clock=lambda: now[0], sleep=slept.append)
+
+    limiter.wait()  # thread A calls at 100
+    limiter.wait()  # thread B is due at 101
+    now[0] = 100.3
+    limiter.call_ended()  # A is answered at 100.3
+    limiter.wait()  # thread C must still come after B's slot, at 102
+
+    assert slept == [pytest.approx(1.0), pytest.approx(1.7)]

@@ -1,0 +1,75 @@
+"""A Hello Customer API client for the sandbox tests that paces itself like a connector must."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN
+
+# The interval most tests give the sandbox: short enough to keep the tests fast, long
+# enough that back-to-back calls are refused.
+FAST_INTERVAL = 0.05
+
+# When each (API root, token) last got an answer, shared by every client of the process so
+# that two clients of the same token never get in each other's way.
+_LAST_ANSWER: dict[tuple[str, str], float] = {}
+
+
+def stamp(moment: datetime) -> str:
+    """Write a date-time the way the API's paths take it: yyyyMMddHHmmss."""
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
+class HelloCustomerClient:
+    """Calls one sandbox's Hello Customer API with a token, waiting out the throttle."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        base_url: str,
+        token: str = HELLOCUSTOMER_TOKEN,
+        min_interval: float = FAST_INTERVAL,
+    ):
+        self.session = session
+        self.base_url = base_url
+        self.token = token
+        self.min_interval = min_interval
+
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> requests.Response:
+        key = (self.base_url, self.token)
+        wait = _LAST_ANSWER.get(key, 0.0) + self.min_interval + 0.005 - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        sent = {"Authorization": f"basic {self.token}"} if headers is None else dict(headers)
+        # One connection per call: the sandbox writes headers and body in two segments, which
+        # costs a delayed-ACK wait (about 40 ms) on a reused keep-alive connection.
+        sent["Connection"] = "close"
+        try:
+            return self.session.request(
+                method, self.base_url + path, json=body, headers=sent, timeout=10
+            )
+        finally:
+            _LAST_ANSWER[key] = time.monotonic()
+
+    def get(self, path: str) -> requests.Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, body: Any = None) -> requests.Response:
+        return self.request("POST", path, body)
+
+    def responses(self, touchpoint: str, start: datetime, end: datetime) -> requests.Response:
+        return self.get(f"/campaign/{touchpoint}/answers/getall/{stamp(start)}/{stamp(end)}")
+
+    def nps(
+        self, touchpoint: str, start: datetime, end: datetime, filters: Any = None
+    ) -> requests.Response:
+        return self.post(
+            f"/campaign/{touchpoint}/analysis/nps/getnpsscore/{stamp(start)}/{stamp(end)}",
+            filters,
+        )

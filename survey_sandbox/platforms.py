@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from survey_sandbox.buenno import Buenno
+from survey_sandbox.feedbackapi import FeedbackApi
 from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response
@@ -44,5 +45,5 @@ class Platform(Protocol):
         ...
 
 
-PLATFORM_CLASSES: tuple[type[Platform], ...] = (Buenno, HelloCustomer)
+PLATFORM_CLASSES: tuple[type[Platform], ...] = (Buenno, FeedbackApi, HelloCustomer)
 """Every platform the sandbox serves."""

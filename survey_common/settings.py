@@ -93,6 +93,10 @@ class SecretSafeConfigMixin(_PluginBase):
             for error in sorted(validator.iter_errors(self._config), key=lambda e: e.path)
         ]
         problems += self._check_formats(properties)
+        # The SDK's own validation fills in defaults; this one must too.
+        for name, prop in properties.items():
+            if "default" in prop and prop["default"] is not None:
+                self._config.setdefault(name, prop["default"])
         if problems and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed: " + "; ".join(problems),

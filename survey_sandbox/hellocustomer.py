@@ -111,7 +111,7 @@ _FLAGS = (
     "question_HasCsatScoreAnswer",
     "question_HasMultipleChoiceAnswer",
 )
-_FLAGS_SET = {
+_FLAGS_OF_KIND = {
     KIND_CES: {"question_HasScoreAnswer", "question_HasCesScoreAnswer"},
     KIND_NPS: {"question_HasScoreAnswer", "question_HasNpsValueAnswer"},
     KIND_TEXT: {"question_HasTextAnswer"},
@@ -321,6 +321,8 @@ class HelloCustomer:
         answered = now_epoch() if answered is None else answered
         surveyed = _admin_instant(body, "dateSurveyed")
         surveyed = answered if surveyed is None else surveyed
+        if surveyed > answered:
+            raise HttpError(400, "Field 'dateSurveyed' must not be after 'dateAnswer'")
         with self._store.transaction() as connection:
             guid = canonical_guid(raw_touchpoint)
             touchpoint = (
@@ -328,7 +330,7 @@ class HelloCustomer:
             )
             if touchpoint is None:
                 raise HttpError(404, touchpoint_not_found(str(raw_touchpoint)))
-            language = body.get("language_UniqueID", touchpoint.surveys[0].language_guid)
+            language = body.get("language_UniqueID") or touchpoint.surveys[0].language_guid
             survey = parse_language(language, touchpoint)
             questions = [
                 question
@@ -340,22 +342,7 @@ class HelloCustomer:
                 answers = hellocustomer_seed.generate_answers(rng, questions, survey.language_guid)
             else:
                 answers = _admin_answers(body["answers"], questions)
-            message = "Respondent fields must be strings or null"
-            respondent = RespondentDraft(
-                guid=new_guid(),
-                touchpoint_guid=touchpoint.guid,
-                language_guid=survey.language_guid,
-                email=check_email(optional_text(body.get("email"), message)),
-                first_name=optional_text(body.get("firstName"), message),
-                last_name=optional_text(body.get("lastName"), message),
-                phone=optional_text(body.get("phoneNumber"), message),
-                custom_id=optional_text(body.get("custom_UniqueID"), message),
-                key_values=key_values(
-                    body.get("keyValues"), "Field 'keyValues' must be an object of strings"
-                ),
-                added_by=ADDED_BY_ADMIN,
-                created_at=surveyed,
-            )
+            respondent = _admin_respondent(body, survey.language_guid, touchpoint, surveyed)
             draft = ResponseDraft(
                 guid=new_guid(),
                 respondent=respondent,
@@ -479,7 +466,7 @@ def _render_answer(row: sqlite3.Row, answer_date: str | None) -> dict[str, Any]:
             "question_SortOrder": row["sort_order"],
         }
     )
-    item.update({flag: flag in _FLAGS_SET[row["kind"]] for flag in _FLAGS})
+    item.update({flag: flag in _FLAGS_OF_KIND[row["kind"]] for flag in _FLAGS})
     if row["kind"] == KIND_TEXT and row["text"] is not None:
         item["prediction"] = predict(row["text"])
     item["uniqueID"] = row["guid"]
@@ -544,6 +531,33 @@ def _admin_instant(body: Mapping[str, Any], name: str) -> int | None:
         return int(parse_iso_instant(value))
     except InstantError as error:
         raise HttpError(400, f"Field '{name}': {error}") from None
+
+
+def _admin_respondent(
+    body: Mapping[str, Any], language_guid: str, touchpoint: Touchpoint, created_at: int
+) -> RespondentDraft:
+    """Read the respondent fields of an admin body; any of them may be left out.
+
+    Raises:
+        HttpError: 400 for a field that is not a string (``keyValues``: not an object of
+            text) or an email address of the wrong shape.
+    """
+    message = "Respondent fields must be strings or null"
+    return RespondentDraft(
+        guid=new_guid(),
+        touchpoint_guid=touchpoint.guid,
+        language_guid=language_guid,
+        email=check_email(optional_text(body.get("email"), message)),
+        first_name=optional_text(body.get("firstName"), message),
+        last_name=optional_text(body.get("lastName"), message),
+        phone=optional_text(body.get("phoneNumber"), message),
+        custom_id=optional_text(body.get("custom_UniqueID"), message),
+        key_values=key_values(
+            body.get("keyValues"), "Field 'keyValues' must be an object of strings"
+        ),
+        added_by=ADDED_BY_ADMIN,
+        created_at=created_at,
+    )
 
 
 def _admin_answers(raw: object, questions: Sequence[Question]) -> list[AnswerDraft]:

@@ -45,6 +45,8 @@ DATE_FORMAT = "yyyyMMddHHmmss"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PATH_DATE = re.compile(r"^\d{14}$")
+_GUID_HYPHENATED = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.IGNORECASE)
+_GUID_DIGITS = re.compile(r"^[0-9a-f]{32}$", re.IGNORECASE)
 _SCORE_RANGES = {KIND_NPS: (0, 10), KIND_CES: (1, 7)}
 _RESPONDENT_TEXT_FIELDS = ("firstname", "lastname", "phonenumber", "custom_uniqueid")
 
@@ -55,17 +57,19 @@ def touchpoint_not_found(raw: str) -> str:
 
 
 def canonical_guid(value: object) -> str | None:
-    """Read a GUID the way the platform does: any case, with or without braces or hyphens.
+    """Read a GUID the way .NET does: any case, hyphenated or 32 digits, maybe in braces.
 
     Returns:
         The GUID in lower case with hyphens, or ``None`` when ``value`` is not a GUID.
     """
-    if not isinstance(value, str) or value.strip().lower().startswith("urn:"):
+    if not isinstance(value, str):
         return None
-    try:
-        return str(uuid.UUID(value.strip()))
-    except ValueError:
+    text = value.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    if not (_GUID_HYPHENATED.match(text) or _GUID_DIGITS.match(text)):
         return None
+    return str(uuid.UUID(text))
 
 
 def decode_json(body: bytes) -> object:
@@ -265,7 +269,7 @@ def answer_value(
     if (
         not isinstance(options, list)
         or not options
-        or any(option not in known for option in options)
+        or not all(isinstance(option, str) and option in known for option in options)
         or len(set(options)) != len(options)
     ):
         raise HttpError(400, JSON_MODEL_INVALID)

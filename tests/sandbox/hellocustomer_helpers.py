@@ -37,6 +37,7 @@ class HelloCustomerClient:
         token: str = HELLOCUSTOMER_TOKEN,
         min_interval: float = FAST_INTERVAL,
     ):
+        """Call the API under ``base_url`` as ``token``, at most once per ``min_interval``."""
         self.base_url = base_url
         self.token = token
         self.min_interval = min_interval
@@ -44,6 +45,10 @@ class HelloCustomerClient:
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> requests.Response:
+        """Send one call once the interval since this token's last answer has passed.
+
+        ``headers`` replaces the ``Authorization`` header the client would send.
+        """
         key = (self.base_url, self.token)
         wait = _LAST_ANSWER.get(key, 0.0) + self.min_interval + 0.005 - time.monotonic()
         if wait > 0:
@@ -57,17 +62,21 @@ class HelloCustomerClient:
             _LAST_ANSWER[key] = time.monotonic()
 
     def get(self, path: str) -> requests.Response:
+        """GET a path below the API root."""
         return self.request("GET", path)
 
     def post(self, path: str, body: Any = None) -> requests.Response:
+        """POST a JSON body (none when ``body`` is ``None``) to a path below the API root."""
         return self.request("POST", path, body)
 
     def responses(self, touchpoint: str, start: datetime, end: datetime) -> requests.Response:
+        """Call get responses for a touchpoint and an inclusive window."""
         return self.get(f"/campaign/{touchpoint}/answers/getall/{stamp(start)}/{stamp(end)}")
 
     def nps(
         self, touchpoint: str, start: datetime, end: datetime, filters: Any = None
     ) -> requests.Response:
+        """Call get NPS for a touchpoint and an inclusive window, with optional filters."""
         return self.post(
             f"/campaign/{touchpoint}/analysis/nps/getnpsscore/{stamp(start)}/{stamp(end)}",
             filters,

@@ -153,6 +153,7 @@ def post(url: str, **options: Any) -> requests.Response:
 
 
 def instant(text: str) -> datetime:
+    """Read the API's ``Z`` timestamps as aware datetimes."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
@@ -168,6 +169,7 @@ def windows_of_2025() -> list[tuple[datetime, datetime]]:
 
 
 def nps_scores(responses: list[dict[str, Any]]) -> list[int]:
+    """The NPS answers among listed responses."""
     return [
         answer["answer_Value"]
         for response in responses
@@ -193,6 +195,7 @@ def expected_nps(scores: list[int]) -> dict[str, Any]:
 
 
 def figures(body: dict[str, Any]) -> dict[str, Any]:
+    """The computed figures of a get-NPS answer, without its date and id."""
     return {name: body[name] for name in ("nps", "detractors", "passive", "promoters")}
 
 
@@ -205,9 +208,11 @@ class Fresh:
     api: HelloCustomerClient
 
     def admin(self, path: str) -> str:
+        """The URL of an admin endpoint."""
         return f"{self.sandbox.url}/_sandbox/hellocustomer{path}"
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Query the database file read-only while the sandbox serves it."""
         connection = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
         try:
             return connection.execute(sql, params).fetchall()
@@ -247,6 +252,7 @@ def year(api: HelloCustomerClient) -> dict[str, list[dict[str, Any]]]:
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Fresh]:
+    """A small sandbox of its own, for tests that write or count calls."""
     with SandboxServer(
         tmp_path / "sandbox.db", size=5, hellocustomer_min_interval=FAST_INTERVAL
     ) as server:

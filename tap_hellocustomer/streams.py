@@ -51,7 +51,8 @@ class ResponsesStream(WindowedStream):
     from its start up to (not including) its end: a response on a boundary comes once.
     A rerun reads from the bookmark's second and keeps only what is newer than it.
     Answers stay on the response as an array; ``response_answers`` flattens them from
-    the same calls.
+    the same calls. singer-sdk adds the partition's ``campaign_id`` to each record, the
+    join column all three touchpoint streams share.
     """
 
     name = "responses"
@@ -150,7 +151,7 @@ def answer_row(
     row = {
         "uniqueID": answer.get("uniqueID"),
         "response_id": response.get("uniqueID"),
-        "campaign_id": response.get("campaign_UniqueID") or campaign_id,
+        "campaign_id": campaign_id,
         "language_UniqueID": response.get("language_UniqueID"),
         "dateAnswer": response.get("dateAnswer"),
         "answer_Date": answer.get("answer_Date"),

@@ -73,10 +73,12 @@ def test_the_response_example_keeps_its_values(
 
     [record] = output.records("responses")
     example = fixture("responses")[0]
+    assert record["campaign_id"] == CAMPAIGN
     assert record["dateAnswer"] == "2020-09-29T13:42:37+00:00"  # the document writes ...Z
     assert record["dateSurveyed"] == "2020-09-29T13:36:25+00:00"
     assert record["answerQuestions"][0]["answer_Date"] == "2020-09-29T13:42:37+00:00"
     assert record["answerQuestions"][1]["prediction"] == example["answerQuestions"][1]["prediction"]
+    assert set(record) == {*example, "campaign_id"}
     unchanged = set(example) - {"dateAnswer", "dateSurveyed", "answerQuestions"}
     assert {key: record[key] for key in unchanged} == {key: example[key] for key in unchanged}
 

@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  GET  /_sandbox/health\n"
         "  POST /_sandbox/buenno/replies               create a reply (JSON)\n"
         "  POST /_sandbox/buenno/invitations/ID        set sent/opened/answered (JSON)\n"
+        "  POST /_sandbox/feedbackapi/RESOURCE         create a record, chosen created (JSON)\n"
+        "  POST /_sandbox/feedbackapi/feedback-request/ID opened/clicked/feedback left (JSON)\n"
+        "  POST /_sandbox/feedbackapi/faults           next N API calls answer 429/5xx (JSON)\n"
         "  POST /_sandbox/hellocustomer/responses      create a response (JSON)\n"
         "  GET  /_sandbox/hellocustomer/stats          API calls and 429s served so far",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -220,11 +220,15 @@ class FeedbackApi:
     name = "feedbackapi"
     api_root = "/feedbackapi/v1.3"
     summary = (
-        "feedbackapi: API at /feedbackapi/v1.3, HTTP Basic auth with the token as user name"
-        " and an empty password\n"
+        "feedbackapi: API at /feedbackapi/v1.3, HTTP Basic auth: token as user name, empty"
+        " password\n"
         f"    {feedbackapi_seed.FEEDBACKAPI_TOKEN:<34} every client account's data\n"
         f"    {feedbackapi_seed.FEEDBACKAPI_CLIENT_TOKEN:<34} client account"
-        f' "{feedbackapi_seed.CLIENT_ACCOUNT_NAME}" only'
+        f' "{feedbackapi_seed.CLIENT_ACCOUNT_NAME}" only\n'
+        f"    message templates: {', '.join(feedbackapi_seed.EMAIL_TEMPLATES)} (email),"
+        f" {', '.join(feedbackapi_seed.SMS_TEMPLATES)} (SMS)\n"
+        "    admin RESOURCE: customers, locations, reviews, feedback, feedback-request,"
+        " accounts, users"
     )
 
     def __init__(self, store: Store) -> None:

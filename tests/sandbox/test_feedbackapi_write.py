@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from survey_sandbox import SandboxServer
+from survey_sandbox import SandboxServer, feedbackapi_store
 from survey_sandbox.feedbackapi_seed import (
     CLIENT_ACCOUNT_NAME,
     EMAIL_TEMPLATES,
@@ -258,6 +258,43 @@ def test_delete_customer_makes_it_inactive(api: FeedbackApiClient):
     body = api.get("/customers", limit=100).json()
     assert body["total_count"] == 19
     assert victim["id"] not in {row["id"] for row in body["data"]}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b"{not json"),
+        ("application/json", b'["a list"]'),
+        ("text/plain", b"email=x@example.com"),
+        ("application/x-www-form-urlencoded", b"email=\xff\xfe"),
+    ],
+)
+def test_unreadable_bodies_are_400(scratch_api: FeedbackApiClient, content_type, body):
+    response = scratch_api.request(
+        "POST", "/customers", data=body, headers={"Content-Type": content_type}
+    )
+
+    assert_error(response, 400, None)
+
+
+def test_a_failing_handler_answers_the_error_object_and_the_server_goes_on(
+    api: FeedbackApiClient, monkeypatch
+):
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(feedbackapi_store, "list_records", broken)
+        failed = api.get("/customers")
+    recovered = api.get("/customers")
+
+    assert failed.status_code == 500
+    assert failed.json() == {
+        "type": "api_error",
+        "message": "Internal sandbox error",
+        "param": None,
+    }
+    assert recovered.status_code == 200
 
 
 # --- locations ----------------------------------------------------------------------

@@ -125,7 +125,6 @@ class WindowedStream(HelloCustomerStream):
         self.current_context: dict[str, t.Any] = {}
         never = dt.datetime.min.replace(tzinfo=UTC)
         self.current_window = DateWindow(never, never)
-        self._request_scope = ""
 
     @property
     def partitions(self) -> list[dict[str, t.Any]]:
@@ -136,8 +135,8 @@ class WindowedStream(HelloCustomerStream):
     def read_from(self, context: Context | None) -> dt.datetime:
         """Return the first moment to read: the bookmark or ``start_date``, whichever is later."""
         start = self.get_starting_timestamp(context)
-        if start is None:  # start_date is required; only a bookmark-less misconfiguration
-            raise FatalAPIError(f"Stream '{self.name}' has neither a bookmark nor a start_date")
+        if start is None:  # settings validation requires start_date; this says so if bypassed
+            raise FatalAPIError(f"Stream '{self.name}' needs the start_date setting")
         return start
 
     def get_replication_key_signpost(self, context: Context | None = None) -> dt.datetime:
@@ -197,9 +196,6 @@ class WindowedStream(HelloCustomerStream):
             raise RuntimeError("a windowed stream always has a window to request")
         self.current_context, self.current_window = context, window
         start, end = self.path_dates(window)
-        self._request_scope = (
-            f"touchpoint {context.get('campaign_id')}, {to_iso_utc(start)} to {to_iso_utc(end)}"
-        )
         url = self.get_url({**context, "startDate": api_date(start), "endDate": api_date(end)})
         headers = dict(self.http_headers)
         body = self.request_body(page.stream_context)
@@ -212,6 +208,10 @@ class WindowedStream(HelloCustomerStream):
         try:
             super().validate_response(response)
         except FatalAPIError as exc:
-            if response.status_code == HTTPStatus.BAD_REQUEST:
-                raise FatalAPIError(f"{exc} (while reading {self._request_scope})") from exc
-            raise
+            if response.status_code != HTTPStatus.BAD_REQUEST:
+                raise
+            start, end = self.path_dates(self.current_window)
+            raise FatalAPIError(
+                f"{exc} (while reading touchpoint {self.current_context.get('campaign_id')}, "
+                f"{to_iso_utc(start)} to {to_iso_utc(end)})"
+            ) from exc

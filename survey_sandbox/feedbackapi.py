@@ -184,10 +184,7 @@ def _admin_account(connection: sqlite3.Connection, body: Body) -> str | None:
 def _create_any(connection: sqlite3.Connection, kind: str, body: Body, created: int) -> str:
     """Create one record of any kind for the admin endpoint; return its id."""
     if kind == "customers":
-        customer_id, _ = records.create_customer(
-            connection, _AGENCY, body, created=created, upsert=False
-        )
-        return customer_id
+        return records.create_customer(connection, _AGENCY, body, created=created, upsert=False)
     if kind == "locations":
         account = _admin_account(connection, body)
         return records.create_location(connection, body, account=account, created=created)
@@ -388,7 +385,7 @@ class FeedbackApi:
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             body = read_body(request)
-            customer_id, _ = records.create_customer(
+            customer_id = records.create_customer(
                 connection, scope, body, created=now_epoch(), upsert=True
             )
             return self._record(connection, "customers", scope, customer_id)

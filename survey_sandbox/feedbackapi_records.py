@@ -103,7 +103,7 @@ def _contact_owner(
 
 def create_customer(
     connection: sqlite3.Connection, scope: Scope, body: Body, *, created: int, upsert: bool
-) -> tuple[str, bool]:
+) -> str:
     """Create a customer, or update the one with the same email or mobile number.
 
     Args:
@@ -115,7 +115,12 @@ def create_customer(
         upsert: Update an existing customer with that contact; when false, that is a 409.
 
     Returns:
-        The customer's id and whether it is new.
+        The id of the customer created or updated.
+
+    Raises:
+        FeedbackApiError: 400 for a missing or malformed field or an unknown location;
+            402 when the email and the mobile number belong to two customers; 409 for an
+            existing contact when not upserting.
     """
     email = fields.email(body)
     mobile = fields.mobile(body)
@@ -130,13 +135,14 @@ def create_customer(
         values["country_code"] = fields.country(body)
     existing = _contact_owner(connection, scope, email, mobile)
     if existing is not None and not upsert:
-        raise FeedbackApiError(409, "A customer with this email or mobile number exists", "email")
+        param = "email" if email is not None else "mobile_number"
+        raise FeedbackApiError(409, "A customer with this email or mobile number exists", param)
     if existing is not None:
         values.update({"deleted": False, "email": email or existing["email"]})
         values["mobile_number"] = mobile or existing["mobile_number"]
         store.update(connection, "customers", existing["id"], values)
         store.add_locations(connection, existing["id"], [location["id"]])
-        return existing["id"], False
+        return str(existing["id"])
     values.setdefault("country_code", location["country_code"])
     row = {
         **values,
@@ -148,7 +154,7 @@ def create_customer(
     }
     [customer_id] = store.insert(connection, "customers", [row])
     store.add_locations(connection, customer_id, [location["id"]])
-    return customer_id, True
+    return customer_id
 
 
 def update_customer(
@@ -377,6 +383,8 @@ def update_account(
 
 def invite_user(connection: sqlite3.Connection, scope: Scope, body: Body, *, created: int) -> str:
     """Create a pending user (or find the pending invitation again) for the token's account.
+
+    ``send_invite`` is checked to be a boolean; the sandbox sends no email either way.
 
     Returns:
         The user's id, which the API does not show until the invitation is accepted.

@@ -139,7 +139,6 @@ _PLACES = (
         "15{:03d}",
     ),
 )
-_PLACE_BY_COUNTRY = {place.country: place for place in _PLACES}
 
 _FIRST_NAMES = (
     "Päivi",

@@ -184,17 +184,6 @@ DDL = (
     )""",
 )
 
-RESOURCES = (
-    "accounts",
-    "locations",
-    "customers",
-    "reviews",
-    "feedback",
-    "feedback_requests",
-    "users",
-)
-"""The record kinds, each stored in ``feedbackapi_<kind>``."""
-
 _INSERT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "accounts": (
         "created",
@@ -308,8 +297,6 @@ _UPDATE_COLUMNS: Mapping[str, frozenset[str]] = {
             "country_code",
             "opt_out",
             "invalid",
-            "last_sms",
-            "last_email",
             "deleted",
         )
     ),
@@ -483,7 +470,7 @@ def insert(
 
     Args:
         connection: Where to write.
-        kind: One of :data:`RESOURCES`.
+        kind: The record kind, stored in ``feedbackapi_<kind>`` (e.g. ``customers``).
         rows: Values by column name; a column not given is stored as ``NULL``.
     """
     table = f"feedbackapi_{kind}"

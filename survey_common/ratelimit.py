@@ -8,8 +8,10 @@ process, so streams, partitions and retries all draw from the same budget.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
+import typing as t
 from collections.abc import Callable
 
 
@@ -51,3 +53,16 @@ class MinIntervalLimiter:
         """
         with self._lock:
             self._next_allowed = max(self._next_allowed or 0.0, self._clock() + self.interval)
+
+    def pace(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """Wrap ``func`` so that each call waits for its slot and restarts the interval after."""
+
+        @functools.wraps(func)
+        def paced(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            self.wait()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.call_ended()
+
+        return paced

@@ -16,12 +16,11 @@ import weakref
 from functools import cached_property
 from http import HTTPStatus
 
-import backoff
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from survey_common import retry
+from survey_common import api_errors, retry
 from survey_common.conform import RecordConformer
 from survey_common.ratelimit import MinIntervalLimiter
 
@@ -79,21 +78,11 @@ class SurveyAPIStream(RESTStream[t.Any]):
 
     def _endpoint(self, response: requests.Response) -> str:
         """Name the endpoint of a response: method and path, never the query or host."""
-        request = response.request
-        method = request.method if request is not None else "GET"
-        path = request.path_url.split("?", 1)[0] if request is not None else self.path
-        return f"{method} {path}"
+        return api_errors.endpoint(response, self.path)
 
     def _explain(self, response: requests.Response) -> str:
         """Describe a failed response with the API's message when the body has one."""
-        reason = f"HTTP {response.status_code}"
-        try:
-            message = self.api_error_message(response.json())
-        except (ValueError, AttributeError, TypeError, KeyError):
-            message = None
-        if message:
-            reason += f": {message}"
-        return f"{self.platform_name} answered {reason} to {self._endpoint(response)}"
+        return api_errors.explain(self.platform_name, response, self.api_error_message, self.path)
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort a response into success, retriable failure or fatal failure.
@@ -103,10 +92,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         """
         status = response.status_code
         if status == HTTPStatus.UNAUTHORIZED:
-            raise FatalAPIError(
-                f"{self.platform_name} rejected the API token (HTTP 401 to "
-                f"{self._endpoint(response)}): check the api_token setting."
-            )
+            raise FatalAPIError(api_errors.token_rejected(self.platform_name, response, self.path))
         if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(self._explain(response), response)
         if status >= HTTPStatus.BAD_REQUEST:
@@ -177,27 +163,12 @@ class SurveyAPIStream(RESTStream[t.Any]):
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Pace each attempt, retry transient failures, then fail saying what was tried."""
         limiter = self.request_limiter
-        if limiter is not None:
-            send = func
-
-            @functools.wraps(send)
-            def paced(*args: t.Any, **kwargs: t.Any) -> t.Any:
-                limiter.wait()
-                try:
-                    return send(*args, **kwargs)
-                finally:
-                    limiter.call_ended()
-
-            func = paced
-
-        retrying = backoff.on_exception(
-            functools.partial(retry.backoff_waits, base_wait=self.backoff_base_wait),
-            (RetriableAPIError, *retry.TRANSIENT_NETWORK_ERRORS),
-            max_tries=self.max_attempts,
-            jitter=None,
+        retrying = retry.with_retries(
+            func if limiter is None else limiter.pace(func),
+            max_attempts=self.max_attempts,
+            base_wait=self.backoff_base_wait,
             on_backoff=self.backoff_handler,
-            logger=None,
-        )(func)
+        )
 
         @functools.wraps(func)
         def request_or_fail(*args: t.Any, **kwargs: t.Any) -> t.Any:
@@ -220,10 +191,4 @@ class SurveyAPIStream(RESTStream[t.Any]):
             cause = self._explain(exc.response)
         else:
             cause = f"{type(exc).__name__} on stream '{self.name}'"
-        self.logger.warning(
-            "%s; attempt %d of %d failed, retrying in %.1f s",
-            cause,
-            details["tries"],
-            self.max_attempts,
-            details.get("wait", 0.0),
-        )
+        retry.log_retry(self.logger, cause, details, self.max_attempts)

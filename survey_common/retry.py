@@ -4,16 +4,31 @@ Rate limits (429), server errors (5xx), timeouts and dropped connections are
 transient: they are retried with exponential backoff and jitter, so that
 many clients failing together do not retry in lockstep. When the server says how
 long to wait (``Retry-After``), that wait is honoured instead of the guess.
+
+Reads may always be sent again. A write that creates something the API cannot
+recognise a second time may be sent again only when it provably never reached the
+server: ``may_have_reached_server`` tells those failures apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import random
-from collections.abc import Generator
+import typing as t
+from collections.abc import Callable, Generator
+from http import HTTPStatus
 
+import backoff
 import requests
+import urllib3.exceptions
+from singer_sdk.exceptions import RetriableAPIError
+
+if t.TYPE_CHECKING:
+    import logging
+
+    from backoff.types import Details
 
 #: How many times a call is made before the connector gives up on it.
 MAX_ATTEMPTS = 6
@@ -30,6 +45,12 @@ TRANSIENT_NETWORK_ERRORS: tuple[type[Exception], ...] = (
     requests.exceptions.ContentDecodingError,
     ConnectionResetError,
 )
+
+#: Everything a call is retried for: 429 and 5xx answers, and the network errors above.
+RETRIABLE_ERRORS: tuple[type[Exception], ...] = (RetriableAPIError, *TRANSIENT_NETWORK_ERRORS)
+
+#: Answers by which the server says it did not act on the request.
+NOT_ACTED_ON_STATUSES = frozenset({HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE})
 
 
 def retry_after_seconds(response: requests.Response | None) -> float | None:
@@ -78,3 +99,59 @@ def backoff_waits(
             wait = half + random.uniform(0, half)  # noqa: S311 - jitter, not cryptography
         attempt += 1
         exception = yield wait
+
+
+def with_retries(
+    func: Callable[..., t.Any],
+    *,
+    max_attempts: int,
+    base_wait: float,
+    on_backoff: Callable[[Details], None],
+    giveup: Callable[[Exception], bool] | None = None,
+) -> Callable[..., t.Any]:
+    """Wrap ``func`` so that ``RETRIABLE_ERRORS`` are retried with the suite's waits.
+
+    ``giveup`` stops retrying an error at once (the error is then raised as it is);
+    after ``max_attempts`` the last error is raised too, so callers word both.
+    """
+    retrying: Callable[..., t.Any] = backoff.on_exception(
+        functools.partial(backoff_waits, base_wait=base_wait),
+        RETRIABLE_ERRORS,
+        max_tries=max_attempts,
+        jitter=None,
+        giveup=giveup or (lambda _: False),
+        on_backoff=on_backoff,
+        logger=None,
+    )(func)
+    return retrying
+
+
+def log_retry(logger: logging.Logger, cause: str, details: Details, max_attempts: int) -> None:
+    """Log one retry in one line: what failed, which attempt, how long the wait."""
+    logger.warning(
+        "%s; attempt %d of %d failed, retrying in %.1f s",
+        cause,
+        details["tries"],
+        max_attempts,
+        details.get("wait", 0.0),
+    )
+
+
+def may_have_reached_server(error: BaseException) -> bool:
+    """Tell whether a failed call may have been acted on by the server.
+
+    Only a connection that was never made (refused, unresolvable, timed out while
+    connecting) or an answer by which the server declines the request (429, 503)
+    proves that nothing happened. A read timeout, a dropped connection or another
+    server error may come after the server did the work.
+    """
+    if isinstance(error, RetriableAPIError):
+        response = error.response
+        return response is None or response.status_code not in NOT_ACTED_ON_STATUSES
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(error, requests.exceptions.ConnectionError) and error.args:
+        cause = error.args[0]
+        if isinstance(cause, urllib3.exceptions.MaxRetryError):
+            return not isinstance(cause.reason, urllib3.exceptions.NewConnectionError)
+    return True

@@ -6,6 +6,10 @@ config['api_token']``), so a mistyped token lands in logs. Connectors of the sui
 validate with this mixin instead: the same schema, messages that name the
 setting, secret values replaced by a note, and checks the schema cannot express
 (parsable timestamps, no token sent over plain HTTP to a remote host).
+
+The two settings every connector of a platform has, its token and its base URL, are
+declared once per platform with ``connection_settings``, so its tap and its target
+describe them in the same words.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import typing as t
 from urllib.parse import urlsplit
 
 from jsonschema import Draft7Validator
+from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
 from survey_common.timestamps import parse_timestamp
@@ -52,6 +57,38 @@ def check_api_url(name: str, value: str) -> str | None:
             "travel in clear text; use https:// (plain http is allowed only for loopback hosts)"
         )
     return None
+
+
+def connection_settings(
+    api_name: str, auth_description: str, default_url: str
+) -> list[th.Property[t.Any]]:
+    """Return the ``api_token`` and ``api_url`` settings of one platform's connectors.
+
+    Args:
+        api_name: How the API is named in a sentence, such as "the Buenno API".
+        auth_description: Where the token comes from and how it is sent.
+        default_url: The real API's base URL.
+    """
+    return [
+        th.Property(
+            "api_token",
+            th.StringType(min_length=1),
+            required=True,
+            secret=True,
+            title="API token",
+            description=auth_description,
+        ),
+        th.Property(
+            "api_url",
+            th.StringType,
+            default=default_url,
+            title="API URL",
+            description=(
+                f"Base URL of {api_name}. Point it at a survey-sandbox for tests; plain "
+                "http:// is accepted only for loopback hosts."
+            ),
+        ),
+    ]
 
 
 def _setting_path(error: ValidationError) -> str:

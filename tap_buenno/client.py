@@ -1,7 +1,8 @@
 """The Buenno API as streams see it: base URL, token header, error envelope, paging.
 
 Every Buenno stream derives from ``BuennoStream``; stream classes only declare
-their path, keys and page size.
+their path, keys and page size. The token header and the error envelope are also
+what target-buenno uses, so they are module functions.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 
+def authenticator(token: str) -> APIKeyAuthenticator:
+    """Send the token in the ``api-auth-token`` header, never in the URL."""
+    return APIKeyAuthenticator(key="api-auth-token", value=token, location="header")
+
+
+def error_message(body: t.Any) -> str | None:
+    """Buenno explains errors as ``{"error_message": "..."}``."""
+    message = body.get("error_message") if isinstance(body, dict) else None
+    return str(message) if message else None
+
+
 class BuennoStream(SurveyAPIStream):
     """A Buenno endpoint: ``api-auth-token`` header, ``{"error_message"}`` errors."""
 
@@ -36,14 +48,11 @@ class BuennoStream(SurveyAPIStream):
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the token in the ``api-auth-token`` header, never in the URL."""
-        return APIKeyAuthenticator(
-            key="api-auth-token", value=str(self.config["api_token"]), location="header"
-        )
+        return authenticator(str(self.config["api_token"]))
 
     def api_error_message(self, body: t.Any) -> str | None:
         """Buenno explains errors as ``{"error_message": "..."}``."""
-        message = body.get("error_message") if isinstance(body, dict) else None
-        return str(message) if message else None
+        return error_message(body)
 
     def get_new_paginator(self) -> ShortPageOffsetPaginator | None:
         """Page with ``limit``/``offset`` at the maximum size until a short page."""

@@ -5,11 +5,17 @@ from __future__ import annotations
 from singer_sdk import Tap
 from singer_sdk import typing as th
 
-from survey_common.settings import SecretSafeConfigMixin
+from survey_common.settings import SecretSafeConfigMixin, connection_settings
 from tap_buenno import streams
 from tap_buenno.client import BuennoStream
 
 DEFAULT_API_URL = "https://webreport.buenno.fi/api/v01"
+#: The token and base URL settings, the same for target-buenno.
+CONNECTION_SETTINGS = connection_settings(
+    "the Buenno API",
+    "Buenno API token, sent in the api-auth-token header. Ask Buenno for one.",
+    DEFAULT_API_URL,
+)
 
 
 class TapBuenno(SecretSafeConfigMixin, Tap):
@@ -18,24 +24,7 @@ class TapBuenno(SecretSafeConfigMixin, Tap):
     name = "tap-buenno"
 
     config_jsonschema = th.PropertiesList(
-        th.Property(
-            "api_token",
-            th.StringType(min_length=1),
-            required=True,
-            secret=True,
-            title="API token",
-            description="Buenno API token, sent in the api-auth-token header. Ask Buenno for one.",
-        ),
-        th.Property(
-            "api_url",
-            th.StringType,
-            default=DEFAULT_API_URL,
-            title="API URL",
-            description=(
-                "Base URL of the Buenno API. Point it at a survey-sandbox for tests; plain "
-                "http:// is accepted only for loopback hosts."
-            ),
-        ),
+        *CONNECTION_SETTINGS,
         th.Property(
             "start_date",
             th.DateTimeType,

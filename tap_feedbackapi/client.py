@@ -1,7 +1,8 @@
 """The FeedbackAPI as streams see it: Basic auth, list envelope, error object, paging.
 
 Every FeedbackAPI stream derives from ``FeedbackAPIStream``; stream classes only
-declare their path and replication key.
+declare their path and replication key. Basic auth and the error object are also
+what target-feedbackapi uses, so they are module functions.
 """
 
 from __future__ import annotations
@@ -23,6 +24,21 @@ if t.TYPE_CHECKING:
 
     import requests
     from singer_sdk.helpers.types import Context
+
+
+def authenticator(token: str) -> BasicAuthenticator:
+    """HTTP Basic with the token as user name and an empty password."""
+    return BasicAuthenticator(username=token, password="")
+
+
+def error_message(body: t.Any) -> str | None:
+    """FeedbackAPI explains errors as ``{"type", "message", "param"}``."""
+    if not isinstance(body, dict) or not (body.get("type") or body.get("message")):
+        return None
+    message = f"{body.get('type') or 'error'}: {body.get('message') or 'no message'}"
+    if body.get("param"):
+        message += f" (param {body['param']})"
+    return message
 
 
 class FeedbackAPIStream(SurveyAPIStream):
@@ -56,16 +72,11 @@ class FeedbackAPIStream(SurveyAPIStream):
     @cached_property
     def authenticator(self) -> BasicAuthenticator:
         """HTTP Basic with the token as user name and an empty password."""
-        return BasicAuthenticator(username=str(self.config["api_token"]), password="")
+        return authenticator(str(self.config["api_token"]))
 
     def api_error_message(self, body: t.Any) -> str | None:
         """FeedbackAPI explains errors as ``{"type", "message", "param"}``."""
-        if not isinstance(body, dict) or not (body.get("type") or body.get("message")):
-            return None
-        message = f"{body.get('type') or 'error'}: {body.get('message') or 'no message'}"
-        if body.get("param"):
-            message += f" (param {body['param']})"
-        return message
+        return error_message(body)
 
     def get_new_paginator(self) -> RewindingPageNumberPaginator:
         """Page from 0 with the largest pages until a short page or the reported total."""

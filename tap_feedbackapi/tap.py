@@ -5,11 +5,20 @@ from __future__ import annotations
 from singer_sdk import Tap
 from singer_sdk import typing as th
 
-from survey_common.settings import SecretSafeConfigMixin
+from survey_common.settings import SecretSafeConfigMixin, connection_settings
 from tap_feedbackapi import streams
 from tap_feedbackapi.client import FeedbackAPIStream
 
 DEFAULT_API_URL = "https://api.feedbackapi.com/v1.3"
+#: The token and base URL settings, the same for target-feedbackapi.
+CONNECTION_SETTINGS = connection_settings(
+    "the FeedbackAPI",
+    (
+        "FeedbackAPI token (Settings > Integrations), sent as the HTTP Basic user "
+        "name with an empty password."
+    ),
+    DEFAULT_API_URL,
+)
 
 
 class TapFeedbackAPI(SecretSafeConfigMixin, Tap):
@@ -18,27 +27,7 @@ class TapFeedbackAPI(SecretSafeConfigMixin, Tap):
     name = "tap-feedbackapi"
 
     config_jsonschema = th.PropertiesList(
-        th.Property(
-            "api_token",
-            th.StringType(min_length=1),
-            required=True,
-            secret=True,
-            title="API token",
-            description=(
-                "FeedbackAPI token (Settings > Integrations), sent as the HTTP Basic user "
-                "name with an empty password."
-            ),
-        ),
-        th.Property(
-            "api_url",
-            th.StringType,
-            default=DEFAULT_API_URL,
-            title="API URL",
-            description=(
-                "Base URL of the FeedbackAPI. Point it at a survey-sandbox for tests; plain "
-                "http:// is accepted only for loopback hosts."
-            ),
-        ),
+        *CONNECTION_SETTINGS,
         th.Property(
             "start_date",
             th.DateTimeType,

@@ -9,13 +9,19 @@ from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
 from survey_common.ratelimit import MinIntervalLimiter
-from survey_common.settings import SecretSafeConfigMixin
+from survey_common.settings import SecretSafeConfigMixin, connection_settings
 from survey_common.timestamps import UTC, parse_timestamp
 from tap_hellocustomer import streams
 from tap_hellocustomer.client import whole_second
 from tap_hellocustomer.periods import PERIODS
 
 DEFAULT_API_URL = "https://api.hellocustomer.com/V1.0/EN"
+#: The token and base URL settings, the same for target-hellocustomer.
+CONNECTION_SETTINGS = connection_settings(
+    "the Hello Customer API",
+    "Hello Customer API token, created in the platform; sent as 'Authorization: basic <token>'.",
+    DEFAULT_API_URL,
+)
 #: A touchpoint GUID as the platform shows it, in either case.
 GUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
@@ -26,27 +32,7 @@ class TapHelloCustomer(SecretSafeConfigMixin, Tap):
     name = "tap-hellocustomer"
 
     config_jsonschema = th.PropertiesList(
-        th.Property(
-            "api_token",
-            th.StringType(min_length=1),
-            required=True,
-            secret=True,
-            title="API token",
-            description=(
-                "Hello Customer API token, created in the platform; sent as "
-                "'Authorization: basic <token>'."
-            ),
-        ),
-        th.Property(
-            "api_url",
-            th.StringType,
-            default=DEFAULT_API_URL,
-            title="API URL",
-            description=(
-                "Base URL of the Hello Customer API. Point it at a survey-sandbox for tests; "
-                "plain http:// is accepted only for loopback hosts."
-            ),
-        ),
+        *CONNECTION_SETTINGS,
         th.Property(
             "campaign_ids",
             th.ArrayType(th.StringType(pattern=GUID_PATTERN)),

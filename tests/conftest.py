@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from survey_common.push_client import PushClient
 from survey_common.rest import SurveyAPIStream
 
 
@@ -11,3 +12,4 @@ from survey_common.rest import SurveyAPIStream
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the retry policy but shrink its waits so failure tests run in milliseconds."""
     monkeypatch.setattr(SurveyAPIStream, "backoff_base_wait", 0.001)
+    monkeypatch.setattr(PushClient, "backoff_base_wait", 0.001)

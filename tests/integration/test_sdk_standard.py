@@ -1,4 +1,4 @@
-"""singer-sdk's standard tap tests, run against a sandbox on 127.0.0.1.
+"""singer-sdk's standard tap tests for tap-buenno and tap-feedbackapi, against one sandbox.
 
 The SDK builds the test class when the module is collected, so the sandbox's
 port is chosen here and the server started by a module fixture before any test.
@@ -14,6 +14,7 @@ from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from survey_sandbox.server import SandboxServer
 from tap_buenno.tap import TapBuenno
+from tap_feedbackapi.tap import TapFeedbackAPI
 from tests.integration.conftest import BUENNO_TOKEN
 
 if t.TYPE_CHECKING:
@@ -32,6 +33,17 @@ TestTapBuenno = get_tap_test_class(
     TapBuenno,
     config={"api_token": BUENNO_TOKEN, "api_url": f"http://127.0.0.1:{PORT}/buenno/api/v01"},
     # Enough records to cross a page of invitations (250) for every form.
+    suite_config=SuiteConfig(max_records_limit=None),
+    parse_env_config=False,
+)
+
+TestTapFeedbackAPI = get_tap_test_class(
+    TapFeedbackAPI,
+    config={
+        "api_token": "sandbox-feedbackapi-token",
+        "api_url": f"http://127.0.0.1:{PORT}/feedbackapi/v1.3",
+    },
+    # Enough records to cross a page of 100 for the larger resources.
     suite_config=SuiteConfig(max_records_limit=None),
     parse_env_config=False,
 )

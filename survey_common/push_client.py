@@ -1,0 +1,165 @@
+"""The HTTP side of every target: one call per push, retried only where that is safe.
+
+A push either gets an answer the sink can judge (2xx, or a 4xx other than 401 that
+rejects the record), or fails in a way that is not the record's fault:
+
+- 401: the token is refused, no record can succeed: the run stops.
+- 429, 5xx, timeouts, dropped connections: retried with the suite's backoff, honouring
+  ``Retry-After``, pacing each attempt with the platform's limiter when it has one. When
+  every attempt failed the platform is taken to be unavailable and the run stops, so
+  that the record is pushed by the next run rather than lost.
+- A push that is not idempotent (sending it twice creates two things the API cannot
+  tell apart) is sent again only when it provably never reached the server; after a
+  read timeout, a dropped connection or a 5xx other than 503 it may have been acted
+  on, so it is not resent but reported as uncertain.
+
+Every message built from an answer is redacted, since an API may echo a credential.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from http import HTTPStatus
+
+import requests
+from singer_sdk.exceptions import RetriableAPIError
+
+from survey_common import api_errors, retry
+
+if t.TYPE_CHECKING:
+    import logging
+    from collections.abc import Callable, Mapping
+
+    from backoff.types import Details
+
+    from survey_common.ratelimit import MinIntervalLimiter
+    from survey_common.redact import Redactor
+
+
+class PushStoppedError(Exception):
+    """A failure after which no later record can succeed either: the run stops with it."""
+
+
+class UncertainDeliveryError(Exception):
+    """A push that is not safe to repeat failed after it may have reached the server."""
+
+    def __init__(self, reason: str, status: int | None) -> None:
+        """Keep the reason and the HTTP status, if an answer came."""
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    """One call that pushes one record (or, for batching targets, one batch)."""
+
+    method: str
+    #: Below the ``api_url`` setting, starting with ``/``.
+    path: str
+    #: A form-encoded body.
+    form: Mapping[str, str] | None = None
+    #: A JSON body.
+    json: t.Any = None
+
+
+class PushClient:
+    """Sends pushes to one platform with its authentication, pacing and retry rules."""
+
+    #: Retry policy; tests shorten the waits.
+    max_attempts: t.ClassVar[int] = retry.MAX_ATTEMPTS
+    backoff_base_wait: t.ClassVar[float] = retry.BASE_WAIT_SECONDS
+    #: Seconds to connect, and to wait for an answer once the request is sent.
+    timeout: t.ClassVar[tuple[float, float]] = (10.0, 60.0)
+
+    def __init__(
+        self,
+        *,
+        platform: str,
+        api_url: str,
+        auth: Callable[[requests.PreparedRequest], requests.PreparedRequest],
+        error_message: Callable[[t.Any], str | None],
+        redact: Redactor,
+        logger: logging.Logger,
+        limiter: MinIntervalLimiter | None = None,
+    ) -> None:
+        """Prepare a session for ``api_url``; nothing is sent until ``send``."""
+        self.platform = platform
+        self._base_url = api_url.rstrip("/")
+        self._error_message = error_message
+        self._redact = redact
+        self._logger = logger
+        self._session = requests.Session()
+        self._session.auth = auth
+        attempt = self._attempt if limiter is None else limiter.pace(self._attempt)
+        self._retrying = {
+            idempotent: retry.with_retries(
+                attempt,
+                max_attempts=self.max_attempts,
+                base_wait=self.backoff_base_wait,
+                on_backoff=self._log_retry,
+                giveup=None if idempotent else retry.may_have_reached_server,
+            )
+            for idempotent in (True, False)
+        }
+
+    def explain(self, response: requests.Response) -> str:
+        """Describe an answer with the API's own message, redacted."""
+        return self._redact(api_errors.explain(self.platform, response, self._error_message))
+
+    def send(self, request: PushRequest, *, idempotent: bool) -> requests.Response:
+        """Send a push and return the answer: a 2xx, or a 4xx about the record.
+
+        Args:
+            request: What to send.
+            idempotent: Whether sending it twice leaves one result on the platform.
+
+        Raises:
+            PushStoppedError: the token was refused, or every attempt failed.
+            UncertainDeliveryError: a push that is not idempotent failed after it may have
+                reached the server.
+        """
+        try:
+            response: requests.Response = self._retrying[idempotent](request)
+        except retry.RETRIABLE_ERRORS as exc:
+            answer = exc.response if isinstance(exc, RetriableAPIError) else None
+            status = answer.status_code if answer is not None else None
+            cause = self._describe(exc, request)
+            if not idempotent and retry.may_have_reached_server(exc):
+                raise UncertainDeliveryError(
+                    f"{cause}; the request may have been acted on, so it was not sent again",
+                    status,
+                ) from exc
+            raise PushStoppedError(
+                f"{self.platform} did not take the push after {self.max_attempts} attempts, "
+                f"the last one failing with: {cause}"
+            ) from exc
+        return response
+
+    def _attempt(self, request: PushRequest) -> requests.Response:
+        """Make one attempt; raise for the answers and errors that are retried or fatal."""
+        response = self._session.request(
+            request.method,
+            self._base_url + request.path,
+            data=request.form,
+            json=request.json,
+            timeout=self.timeout,
+        )
+        status = response.status_code
+        if status == HTTPStatus.UNAUTHORIZED:
+            raise PushStoppedError(self._redact(api_errors.token_rejected(self.platform, response)))
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(self.explain(response), response)
+        return response
+
+    def _describe(self, error: BaseException | None, request: PushRequest) -> str:
+        """Word a failed attempt: the API's answer, or the kind of network failure."""
+        if isinstance(error, RetriableAPIError) and error.response is not None:
+            return self.explain(error.response)
+        return f"{type(error).__name__} on {request.method} {request.path} to {self.platform}"
+
+    def _log_retry(self, details: Details) -> None:
+        """Log a failed attempt that is about to be retried."""
+        cause = self._describe(details.get("exception"), details["args"][0])
+        retry.log_retry(self._logger, cause, details, self.max_attempts)

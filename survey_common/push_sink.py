@@ -1,0 +1,184 @@
+"""Sinks that push records into a platform's API: the part every target shares.
+
+A sink per input stream. For each record it:
+
+1. makes it JSON-compatible (the SDK hands over datetimes and Decimals);
+2. checks it against the stream's push schema, then the sink's field rules
+   (``build_request``), and rejects it with a reason when either fails;
+3. skips it, as already present, when the same person was pushed earlier in the run
+   (``dedupe_keys``);
+4. sends it (``PushClient``), and judges the answer (``outcome_of``).
+
+A rejected record is written to the dead-letter file and the run goes on; a record is
+never allowed to raise out of the sink, since an exception there ends the target
+without a state for what was pushed. Only failures that no later record can escape
+(``PushStoppedError``: token refused, platform unavailable, no active form) stop the
+run, after the summary.
+
+``PushSinkBase`` holds steps 1 to 4 for any kind of sink; ``RecordPushSink`` pushes
+each record as it comes. A batching target derives its sink from ``PushSinkBase`` and
+singer-sdk's ``BatchSink`` instead, vetting records in ``process_record`` and sending
+them in ``process_batch``.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import typing as t
+
+from singer_sdk.singerlib.json import serialize_json
+from singer_sdk.sinks import RecordSink, Sink
+
+from survey_common.push_client import PushStoppedError, UncertainDeliveryError
+from survey_common.push_report import Outcome, RecordRejectedError
+from survey_common.push_schema import PushSchema
+
+if t.TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Sequence
+
+    import requests
+    from singer_sdk import Target
+    from singer_sdk.helpers.types import Context
+
+    from survey_common.push_client import PushClient, PushRequest
+    from survey_common.push_target import PushTarget
+
+
+def json_compatible(record: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Return the record as JSON values, text trimmed and blank text as null.
+
+    The SDK hands over datetimes and Decimals: they become ISO 8601 strings and numbers.
+    Exports pad and blank out text freely; `` a@b.fi `` is an address and ``""`` none.
+    """
+    values: dict[str, t.Any] = json.loads(serialize_json(record))
+    return {
+        name: (value.strip() or None) if isinstance(value, str) else value
+        for name, value in values.items()
+    }
+
+
+class PushSinkBase(Sink):
+    """Validation, field rules, deduplication and judging answers, for one input stream."""
+
+    #: The input stream this sink takes, and the name of its push schema.
+    stream: t.ClassVar[str]
+    #: Whether sending the same request twice leaves a single result on the platform.
+    #: Pushes that are not are sent again only when they provably never arrived.
+    idempotent: t.ClassVar[bool] = True
+
+    def __init__(
+        self,
+        target: Target,
+        stream_name: str,
+        schema: dict[str, t.Any],
+        key_properties: Sequence[str] | None,
+    ) -> None:
+        """Load the push schema and join the target's run-wide report and dedupe keys."""
+        super().__init__(target, stream_name, schema, key_properties)
+        self.push_target = t.cast("PushTarget", target)
+        self.push_schema = PushSchema(self.push_target.schema_folder, self.stream)
+        self.report = self.push_target.report
+        #: Keys of what this run already pushed; survives a new sink after a schema change.
+        self.pushed_keys = self.push_target.pushed_keys(self.stream)
+        self._unused_fields_noted: set[str] = set()
+        self.push_target.push_sinks.append(self)
+
+    @property
+    def client(self) -> PushClient:
+        """The target's client, shared by its sinks."""
+        return self.push_target.client
+
+    def get_validator(self) -> None:
+        """Leave records to the push schema: an invalid one is rejected, not logged and kept."""
+        return
+
+    # What each sink says about its stream
+
+    @abc.abstractmethod
+    def build_request(self, record: dict[str, t.Any]) -> PushRequest:
+        """Apply the field rules and build the push; raise ``RecordRejectedError`` if they fail.
+
+        ``record`` is JSON-compatible and meets the push schema.
+        """
+
+    @abc.abstractmethod
+    def dedupe_keys(self, request: PushRequest) -> Iterable[Hashable]:
+        """Return what identifies a push: sharing any key with an earlier push makes it the same.
+
+        A person known by email and by phone number has a key for each, so that a record
+        with either one finds the person already pushed.
+        """
+
+    def outcome_of(self, request: PushRequest, response: requests.Response) -> Outcome:
+        """Judge an answer that is not a retriable failure: 2xx accepts, anything else rejects.
+
+        Sinks override this for answers with a meaning of their own (409 "already there").
+
+        Raises:
+            RecordRejectedError: the platform refused the record.
+            PushStoppedError: the answer means no later record can succeed either.
+        """
+        del request
+        if response.ok:
+            return Outcome.ACCEPTED
+        raise RecordRejectedError(self.client.explain(response), response.status_code)
+
+    # The steps
+
+    def vet(self, record: dict[str, t.Any]) -> PushRequest:
+        """Check a record and build its push, or raise ``RecordRejectedError`` saying why."""
+        values = json_compatible(record)
+        if problems := self.push_schema.problems(values):
+            raise RecordRejectedError("; ".join(problems))
+        self._note_unused_fields(values)
+        return self.build_request(values)
+
+    def _note_unused_fields(self, values: dict[str, t.Any]) -> None:
+        """Log once per field that the platform does not take and is therefore not sent."""
+        unused = set(values) - self.push_schema.fields - self._unused_fields_noted
+        if unused:
+            self._unused_fields_noted |= unused
+            self.logger.info(
+                "Stream '%s': field(s) %s are not sent (the platform does not take them)",
+                self.stream_name,
+                ", ".join(sorted(unused)),
+            )
+
+    def push(self, record: dict[str, t.Any]) -> Outcome:
+        """Vet, deduplicate, send and judge one record.
+
+        Raises:
+            RecordRejectedError: the record was not taken (and may be uncertain).
+            PushStoppedError: the run cannot go on.
+        """
+        request = self.vet(record)
+        keys = set(self.dedupe_keys(request))
+        if not keys.isdisjoint(self.pushed_keys):
+            return Outcome.ALREADY_PRESENT
+        try:
+            response = self.client.send(request, idempotent=self.idempotent)
+        except UncertainDeliveryError as exc:
+            # Pushing the same thing again in this run could create it twice.
+            self.pushed_keys |= keys
+            raise RecordRejectedError(exc.reason, exc.status, uncertain=True) from exc
+        outcome = self.outcome_of(request, response)
+        self.pushed_keys |= keys
+        return outcome
+
+
+class RecordPushSink(PushSinkBase, RecordSink):
+    """Pushes each record as it arrives, so a STATE message finds every record before it pushed."""
+
+    def process_record(self, record: dict[str, t.Any], context: Context) -> None:
+        """Push one record and count its outcome; a rejected one goes to the dead-letter file."""
+        del context
+        try:
+            outcome = self.push(record)
+        except RecordRejectedError as rejection:
+            self.report.reject(self.stream_name, record, rejection)
+        except PushStoppedError:
+            self.report.log_summary()
+            raise
+        else:
+            self.report.count(self.stream_name, outcome)

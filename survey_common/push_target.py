@@ -1,0 +1,219 @@
+"""The target every platform's push target builds on: settings, routing, state, exit code.
+
+singer-sdk's ``Target`` reads the Singer messages; this class adds what pushing into an
+API needs:
+
+- Settings every target shares (``push_settings``), validated without echoing secrets.
+- Routing by stream name: an unknown stream fails at once, listing the accepted names.
+- State gating: a STATE message is passed on once every record before it was pushed,
+  so a rerun from it never pushes an accepted record again. Sinks that push record by
+  record leave nothing pending, so each STATE is passed on as it arrives and a run that
+  stops half-way has already told Meltano how far it got. Sinks that batch hold the
+  state back until singer-sdk drains them.
+- A summary per stream at the end, then exit code 1 when ``fail_on_rejected`` is set
+  and a record was rejected, only after the final state was written.
+- A run that cannot go on (``PushStoppedError``) ends with its message and exit code 1,
+  without a traceback.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+import sys
+import typing as t
+from functools import cached_property
+from pathlib import Path
+
+from singer_sdk import Target
+from singer_sdk import typing as th
+from singer_sdk.helpers.capabilities import PluginCapabilities
+
+from survey_common.deadletter import DeadLetterFile
+from survey_common.push_client import PushClient, PushStoppedError
+from survey_common.push_report import RunReport
+from survey_common.redact import Redactor
+from survey_common.settings import SecretSafeConfigMixin
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
+    import requests
+    from singer_sdk.helpers.capabilities import CapabilitiesEnum
+
+    from survey_common.push_sink import PushSinkBase
+    from survey_common.ratelimit import MinIntervalLimiter
+
+#: Where rejected records go when ``dead_letter_path`` is not set: the working directory.
+DEFAULT_DEAD_LETTER_PATH = "dead-letter.jsonl"
+
+
+class UnknownStreamError(PushStoppedError):
+    """An input stream the target has no sink for."""
+
+
+class RejectedRecordsError(PushStoppedError):
+    """Records were rejected and ``fail_on_rejected`` asks the run to fail for it."""
+
+
+def push_settings(connection: list[th.Property[t.Any]]) -> list[th.Property[t.Any]]:
+    """Return the settings every push target has: its tap's token and URL, then its own."""
+    return [
+        *connection,
+        th.Property(
+            "dead_letter_path",
+            th.StringType(min_length=1),
+            default=DEFAULT_DEAD_LETTER_PATH,
+            title="Dead-letter file",
+            description=(
+                "JSON Lines file that rejected records are appended to, one line each with "
+                "the stream, the record, the reason, the HTTP status, whether it may have "
+                "reached the platform anyway ('uncertain') and the time. A relative path "
+                "is relative to the working directory."
+            ),
+        ),
+        th.Property(
+            "fail_on_rejected",
+            th.BooleanType,
+            default=False,
+            title="Fail on rejected records",
+            description=(
+                "Exit with code 1 when any record was rejected (after the final state was "
+                "written). By default rejected records are reported and the run succeeds."
+            ),
+        ),
+    ]
+
+
+class PushTarget(SecretSafeConfigMixin, Target):
+    """A target that pushes each input stream into one platform's API."""
+
+    #: The platform's name as users know it, used in every message.
+    platform_name: t.ClassVar[str]
+    #: The folder of ``schemas/`` holding the push schemas.
+    schema_folder: t.ClassVar[str]
+    #: One sink class per accepted input stream.
+    sink_classes: t.ClassVar[tuple[type[PushSinkBase], ...]]
+
+    # Records are validated by each stream's push schema, not the incoming SCHEMA, so the
+    # SDK's validate_records setting would do nothing here.
+    capabilities: t.ClassVar[list[CapabilitiesEnum]] = [
+        PluginCapabilities.ABOUT,
+        PluginCapabilities.STREAM_MAPS,
+        PluginCapabilities.FLATTENING,
+        PluginCapabilities.STRUCTURED_LOGGING,
+    ]
+
+    @classmethod
+    def append_builtin_config(cls, config_jsonschema: dict[str, t.Any]) -> None:
+        """Add singer-sdk's stream-map and flattening settings, not those of loading targets.
+
+        ``load_method``, ``add_record_metadata`` and ``batch_size_rows`` describe writing
+        rows into a database; here they would be settings that change nothing.
+        """
+        super(Target, cls).append_builtin_config(config_jsonschema)
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Open the run's report; nothing is sent or written before the first record."""
+        super().__init__(*args, **kwargs)
+        # Sinks push in turn: parallel draining would only compete for the API's limits.
+        self.max_parallelism = 1
+        properties = self.config_jsonschema.get("properties", {})
+        self.redact = Redactor(
+            str(self.config[name])
+            for name, prop in properties.items()
+            if prop.get("secret") and self.config.get(name)
+        )
+        path = Path(str(self.config.get("dead_letter_path") or DEFAULT_DEAD_LETTER_PATH))
+        self.report = RunReport(DeadLetterFile(path, self.redact), self.logger)
+        #: Every push sink of the run, including those replaced after a schema change.
+        self.push_sinks: list[PushSinkBase] = []
+        self._pushed_keys: dict[str, set[Hashable]] = {}
+        self._last_state_written: dict[str, t.Any] | None = None
+
+    # The platform
+
+    @abc.abstractmethod
+    def authenticator(self) -> Callable[[requests.PreparedRequest], requests.PreparedRequest]:
+        """Return what signs each request with the token; each platform has its own way."""
+
+    @abc.abstractmethod
+    def error_message(self, body: t.Any) -> str | None:
+        """Return the API's explanation from an error body; each platform has its envelope."""
+
+    @property
+    def request_limiter(self) -> MinIntervalLimiter | None:
+        """The pacing of every call, for platforms with a call-rate limit; None by default."""
+        return None
+
+    @cached_property
+    def client(self) -> PushClient:
+        """The one client every sink of the run sends through."""
+        return PushClient(
+            platform=self.platform_name,
+            api_url=str(self.config["api_url"]),
+            auth=self.authenticator(),
+            error_message=self.error_message,
+            redact=self.redact,
+            logger=self.logger,
+            limiter=self.request_limiter,
+        )
+
+    def pushed_keys(self, stream: str) -> set[Hashable]:
+        """Return the keys of what was pushed to a stream in this run, shared by its sinks."""
+        return self._pushed_keys.setdefault(stream, set())
+
+    # Routing
+
+    def get_sink_class(self, stream_name: str) -> type[PushSinkBase]:
+        """Return the sink of an accepted stream; fail at once for any other name."""
+        routes = {sink.stream: sink for sink in self.sink_classes}
+        if stream_name in routes:
+            return routes[stream_name]
+        accepted = ", ".join(f"'{name}'" for name in routes)
+        raise UnknownStreamError(
+            f"{self.name} does not take stream '{stream_name}'; it accepts {accepted}. "
+            "Rename a stream with a stream map, for example "
+            f'"stream_maps": {{"{stream_name}": {{"__alias__": "{next(iter(routes))}"}}}}.'
+        )
+
+    # State gating
+
+    def _process_state_message(self, message_dict: dict[str, t.Any]) -> None:
+        """Keep the state; pass it on at once when no sink holds a record not yet pushed.
+
+        singer-sdk only keeps it until its next full drain (end of input, or records
+        five minutes old). Record sinks push before the next message is read, so the
+        state is safe to pass on now, and a run that stops later still saved it.
+        """
+        super()._process_state_message(message_dict)
+        if not any(sink.current_size for sink in self.push_sinks):
+            self.drain_all()
+
+    def _write_state_message(self, state: dict[str, t.Any]) -> None:
+        """Write a state unless it is the one written last (the final drain repeats it)."""
+        if state == self._last_state_written:
+            return
+        self._last_state_written = copy.deepcopy(state)
+        super()._write_state_message(state)
+
+    # The end
+
+    def process_endofpipe(self) -> None:
+        """Drain and write the final state, log the summary, then fail if asked to."""
+        super().process_endofpipe()
+        self.report.log_summary()
+        if self.config.get("fail_on_rejected") and self.report.rejected:
+            raise RejectedRecordsError(
+                f"{self.report.rejected} record(s) were rejected and fail_on_rejected is set; "
+                f"see {self.report.dead_letter.path}"
+            )
+
+    @classmethod
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
+        """Run the target; a run that cannot go on exits with code 1 and its message only."""
+        try:
+            super().invoke(*args, **kwargs)
+        except PushStoppedError as stop:
+            cls.logger.error("%s", stop)  # noqa: TRY400 - the message says it all; a traceback would bury it
+            sys.exit(1)

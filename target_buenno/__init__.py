@@ -1,0 +1,1 @@
+"""target-buenno: Singer target that invites people to Buenno survey forms."""

@@ -1,0 +1,45 @@
+"""target-buenno: settings and the streams it accepts."""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk import typing as th
+
+from survey_common.push_target import PushTarget, push_settings
+from tap_buenno import client
+from tap_buenno.tap import CONNECTION_SETTINGS
+from target_buenno.sinks import InvitationsSink
+
+if t.TYPE_CHECKING:
+    from singer_sdk.authenticators import APIKeyAuthenticator
+
+
+class TargetBuenno(PushTarget):
+    """Singer target for Buenno: invites the people of stream ``invitations`` to a form."""
+
+    name = "target-buenno"
+    platform_name = "Buenno"
+    schema_folder = "buenno"
+    sink_classes = (InvitationsSink,)
+
+    config_jsonschema = th.PropertiesList(
+        *push_settings(CONNECTION_SETTINGS),
+        th.Property(
+            "form_id",
+            th.IntegerType(minimum=1),
+            title="Form id",
+            description=(
+                "Form to invite people to when a record has no form_id of its own. Absent: "
+                "the token's first active form, as Buenno chooses."
+            ),
+        ),
+    ).to_dict()
+
+    def authenticator(self) -> APIKeyAuthenticator:
+        """Send the token in the ``api-auth-token`` header, as tap-buenno does."""
+        return client.authenticator(str(self.config["api_token"]))
+
+    def error_message(self, body: t.Any) -> str | None:
+        """Buenno's ``{"error_message": "..."}``, as tap-buenno reads it."""
+        return client.error_message(body)

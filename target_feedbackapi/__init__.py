@@ -1,0 +1,1 @@
+"""target-feedbackapi: Singer target that pushes customers, locations and feedback requests."""

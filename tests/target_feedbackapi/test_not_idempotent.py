@@ -1,0 +1,178 @@
+"""Locations and feedback requests: sent twice they exist twice, so they are never resent blindly."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+import requests
+
+from tests.target_feedbackapi.conftest import API, push
+from tests.target_runner import record, state
+
+if t.TYPE_CHECKING:
+    from pathlib import Path
+
+    import requests_mock as rm
+
+LOCATIONS = f"{API}/locations"
+REQUESTS = f"{API}/feedback-request"
+
+
+def feedback_request(**values: t.Any) -> dict[str, t.Any]:
+    return record("feedback_requests", **values)
+
+
+def test_a_feedback_request_is_sent_with_due_in_iso_8601_utc(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    requests_mock.post(REQUESTS, json={"id": "gd7TdO"})
+
+    run = push(
+        {**config, "default_location": "re4SWf"},
+        tmp_path,
+        "feedback_requests",
+        feedback_request(
+            subscriber="gse4Ry",
+            template="dfar5V",
+            due="2024-12-13T02:00:00+02:00",
+            suppress_message=True,
+        ),
+        feedback_request(subscriber="gse4Ry", template="dfar5V", location="own001", due=1734048000),
+    )
+
+    assert run.error is None
+    assert [r.json() for r in requests_mock.request_history] == [
+        {
+            "subscriber": "gse4Ry",
+            "template": "dfar5V",
+            "location": "re4SWf",
+            "due": "2024-12-13T00:00:00+00:00",
+            "suppress_message": True,
+        },
+        {
+            "subscriber": "gse4Ry",
+            "template": "dfar5V",
+            "location": "own001",
+            "due": "2024-12-13T00:00:00+00:00",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({"template": "t1", "location": "l1"}, "subscriber required"),
+        (
+            {"subscriber": "s1", "template": "t1"},
+            "location is required: give one in the record or set default_location",
+        ),
+        (
+            {"subscriber": "s1", "template": "t1", "location": "l1", "due": "soon"},
+            "due: must be an ISO 8601 date-time or epoch seconds",
+        ),
+    ],
+)
+def test_invalid_feedback_requests_are_rejected_before_sending(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    values: dict[str, t.Any],
+    reason: str,
+) -> None:
+    requests_mock.post(REQUESTS, json={})
+
+    run = push(config, tmp_path, "feedback_requests", feedback_request(**values))
+
+    assert [dead["reason"] for dead in run.dead_letters] == [reason]
+    assert requests_mock.call_count == 0
+
+
+def test_a_read_timeout_dead_letters_the_request_as_uncertain_and_does_not_resend_it(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    requests_mock.post(REQUESTS, [{"exc": requests.exceptions.ReadTimeout}, {"json": {"id": "x"}}])
+    ask = {"subscriber": "s1", "template": "t1", "location": "l1"}
+
+    run = push(
+        config,
+        tmp_path,
+        "feedback_requests",
+        feedback_request(**ask),
+        state(n=1),
+        feedback_request(**ask),  # the same request again: not risked either
+        feedback_request(subscriber="s2", template="t1", location="l1"),
+    )
+
+    assert run.error is None
+    assert requests_mock.call_count == 2
+    [dead] = run.dead_letters
+    assert dead["uncertain"] is True
+    assert dead["status"] is None
+    assert dead["reason"].startswith("ReadTimeout on POST /feedback-request to FeedbackAPI")
+    assert run.states == [{"bookmarks": {"n": 1}}]
+    assert (
+        "Stream 'feedback_requests': 1 accepted, 1 already present, 1 rejected "
+        "(1 of them uncertain: they may have reached the platform)"
+    ) in caplog.text
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_server_error_dead_letters_a_location_as_uncertain(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path, status: int
+) -> None:
+    requests_mock.post(LOCATIONS, status_code=status, json={"type": "api_error", "message": "Oops"})
+
+    run = push(
+        config, tmp_path, "locations", record("locations", name="Apple Park", country_code="us")
+    )
+
+    assert requests_mock.call_count == 1
+    [dead] = run.dead_letters
+    assert (dead["status"], dead["uncertain"]) == (status, True)
+    assert f"HTTP {status}: api_error: Oops" in dead["reason"]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_answers_that_say_nothing_was_done_are_retried(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path, status: int
+) -> None:
+    requests_mock.post(
+        LOCATIONS,
+        [{"status_code": status, "json": {"type": "rate_limit_error"}}, {"json": {"id": "l1"}}],
+    )
+
+    run = push(
+        config,
+        tmp_path,
+        "locations",
+        record("locations", name="Apple Park", country_code="us", postal_code=90210),
+    )
+
+    assert run.dead_letters == []
+    assert requests_mock.call_count == 2
+    assert requests_mock.request_history[-1].json() == {
+        "name": "Apple Park",
+        "postal_code": "90210",
+        "country_code": "US",
+    }
+
+
+def test_the_same_location_twice_is_created_once(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    requests_mock.post(LOCATIONS, json={"id": "l1"})
+
+    push(
+        config,
+        tmp_path,
+        "locations",
+        record("locations", name="Apple Park", country_code="US"),
+        record("locations", name="apple park", country_code="us"),
+        record("locations", name="Apple Park", country_code="US", postal_code="90210"),
+    )
+
+    assert requests_mock.call_count == 2

@@ -1,0 +1,74 @@
+"""Feed Singer messages to a target in-process and read back what it wrote and reported."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if t.TYPE_CHECKING:
+    from singer_sdk import Target
+
+Message = dict[str, t.Any]
+
+
+def schema(stream: str, *names: str, key_properties: list[str] | None = None) -> Message:
+    """A SCHEMA message whose fields are loosely typed, as a tap of a CRM would send."""
+    properties = {
+        name: {"type": ["string", "number", "integer", "boolean", "null"]} for name in names
+    }
+    return {
+        "type": "SCHEMA",
+        "stream": stream,
+        "schema": {"type": "object", "properties": properties},
+        "key_properties": key_properties or [],
+    }
+
+
+def record(stream: str, **values: t.Any) -> Message:
+    return {"type": "RECORD", "stream": stream, "record": values}
+
+
+def state(**bookmarks: t.Any) -> Message:
+    return {"type": "STATE", "value": {"bookmarks": bookmarks}}
+
+
+@dataclass
+class TargetRun:
+    """What one target run wrote to stdout, left in the dead-letter file, and raised."""
+
+    stdout: str
+    dead_letter_path: Path
+    error: BaseException | None = None
+    states: list[dict[str, t.Any]] = field(default_factory=list)
+
+    @property
+    def dead_letters(self) -> list[dict[str, t.Any]]:
+        if not self.dead_letter_path.exists():
+            return []
+        lines = self.dead_letter_path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines]
+
+
+def run_target(
+    target_class: type[Target],
+    config: dict[str, t.Any],
+    messages: list[Message],
+    tmp_path: Path,
+) -> TargetRun:
+    """Run the target over ``messages`` the way the CLI does; catch what it raises."""
+    config = {"dead_letter_path": str(tmp_path / "dead-letter.jsonl"), **config}
+    buffer = io.StringIO()
+    error: BaseException | None = None
+    with contextlib.redirect_stdout(buffer):
+        target = target_class(config=config, parse_env_config=False)
+        try:
+            target.listen(io.StringIO("".join(json.dumps(m) + "\n" for m in messages)))
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            error = exc
+    stdout = buffer.getvalue()
+    states = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return TargetRun(stdout, Path(config["dead_letter_path"]), error, states)

@@ -1,10 +1,13 @@
-"""Feed Singer messages to a target in-process and read back what it wrote and reported."""
+"""Feed Singer messages to a target, in-process or as a process, and read back what it left."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,3 +75,47 @@ def run_target(
     stdout = buffer.getvalue()
     states = [json.loads(line) for line in stdout.splitlines() if line.strip()]
     return TargetRun(stdout, Path(config["dead_letter_path"]), error, states)
+
+
+@dataclass
+class TargetProcess:
+    """What one target process printed and left, and how it ended."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    dead_letter_path: Path
+
+    @property
+    def states(self) -> list[dict[str, t.Any]]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    @property
+    def dead_letters(self) -> list[dict[str, t.Any]]:
+        return TargetRun("", self.dead_letter_path).dead_letters
+
+
+def run_target_process(
+    module: str, config: dict[str, t.Any], messages: list[Message], tmp_path: Path
+) -> TargetProcess:
+    """Run a target as its own process, the way Meltano does, logging at DEBUG.
+
+    The dead-letter file is ``dead-letter.jsonl`` in ``tmp_path``, the working directory.
+    """
+    config_file = tmp_path / "target-config.json"
+    config_file.write_text(json.dumps(config))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TARGET_")}
+    env["LOGLEVEL"] = "DEBUG"
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--config", str(config_file)],
+        input="".join(json.dumps(message) + "\n" for message in messages),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    return TargetProcess(
+        result.returncode, result.stdout, result.stderr, tmp_path / "dead-letter.jsonl"
+    )

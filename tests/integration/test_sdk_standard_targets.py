@@ -1,0 +1,146 @@
+"""singer-sdk's standard target tests for target-buenno and target-feedbackapi, against one sandbox.
+
+The SDK pipes its own sample streams (``test_array_data``, ``TestCamelcase``, ...) into
+the target. The targets accept only their own stream names, so the configuration
+renames every sample stream with a stream map (``__alias__``), the way users rename
+theirs, and builds the fields a push needs from the sample's key: an email address for
+Buenno invitations, a name and a country for FeedbackAPI locations. Samples without a
+usable key are only renamed: their records are rejected into the dead-letter file,
+which is what the test then checks, that bad records do not stop a run.
+
+Every test of the SDK's target suite runs. Two sample files the suite leaves out are
+run by a custom suite: ``record_missing_required_property``, and
+``multiple_state_messages`` with this project's stricter expectation (the SDK leaves
+that test out of its own suite, since which states a target relays depends on when it
+drains; these targets pass on every state once the records before it were pushed, so
+all five states of the file come out, in order).
+
+The SDK builds the test classes when the module is collected, so the sandbox's port is
+chosen here and the server started by a module fixture before any test.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import typing as t
+
+import pytest
+from singer_sdk.testing import SuiteConfig, get_target_test_class
+from singer_sdk.testing.suites import SingerTestSuite
+from singer_sdk.testing.target_tests import TargetRecordMissingRequiredProperty
+from singer_sdk.testing.templates import TargetFileTestTemplate
+
+from survey_sandbox.server import SandboxServer
+from target_buenno.target import TargetBuenno
+from target_feedbackapi.target import TargetFeedbackAPI
+from tests.integration.conftest import BUENNO_TOKEN
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = _free_port()
+
+#: Each sample stream of the SDK's suite, and the expression of its key (None: no key).
+SAMPLE_KEYS: dict[str, str | None] = {
+    "test_array_data": "id",
+    "TestCamelcase": "Id",
+    "ForecastingTypeToCategory": None,  # its file holds a schema and no record
+    "test_duplicate_records": "id",
+    "test_strings": "id",
+    "test_strings_in_objects": "id",
+    "test_strings_in_arrays": "id",
+    "test_invalid_schema": None,
+    "test_no_pk": "id",
+    "test_optional_attributes": "id",
+    "example_stream": "id",
+    "test_record_before_schema": "id",
+    "record_missing_fields": "id",
+    # The test expects the SDK's missing-key error, not a map expression failing first.
+    "test_record_missing_key_property": None,
+    "test_record_missing_required_property": None,
+    "test_object_schema_with_properties": "object_store['id']",
+    "test_object_schema_no_properties": None,
+    "test_schema_updates": "id",
+    "test:SpecialChars!in?attributes": "_id",
+    "test_multiple_state_messages_a": "id",
+    "test_multiple_state_messages_b": "id",
+}
+
+
+def stream_maps(
+    alias: str, fields: Callable[[str, str], dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """Rename every sample stream to ``alias`` and build its fields from the sample's key."""
+    maps = {}
+    for number, (stream, key) in enumerate(SAMPLE_KEYS.items()):
+        maps[stream] = {"__alias__": alias, **(fields(f"sample{number}", key) if key else {})}
+    return maps
+
+
+def invitation_fields(prefix: str, key: str) -> dict[str, str]:
+    return {"email": f"'{prefix}.' + str({key}) + '@example.com'"}
+
+
+def location_fields(prefix: str, key: str) -> dict[str, str]:
+    return {"name": f"'{prefix} ' + str({key})", "country_code": "'FI'"}
+
+
+class TargetPassesOnEveryState(TargetFileTestTemplate):
+    """Every STATE of the file comes out once, in order, each after the records before it."""
+
+    name = "multiple_state_messages"
+
+    def test(self) -> None:
+        self.runner.sync_all()
+        lines = (self.singer_filepath.read_text(encoding="utf-8")).splitlines()
+        states = [json.loads(line)["value"] for line in lines if '"STATE"' in line]
+        assert len(states) == 5
+        assert self.runner.state_messages == states
+
+
+PROJECT_SUITE = SingerTestSuite(
+    kind="target", tests=[TargetPassesOnEveryState, TargetRecordMissingRequiredProperty]
+)
+
+TestTargetBuenno = get_target_test_class(
+    TargetBuenno,
+    config={
+        "api_token": BUENNO_TOKEN,
+        "api_url": f"http://127.0.0.1:{PORT}/buenno/api/v01",
+        "form_id": 1,
+        "stream_maps": stream_maps("invitations", invitation_fields),
+    },
+    custom_suites=[PROJECT_SUITE],
+    suite_config=SuiteConfig(),
+    parse_env_config=False,
+)
+
+TestTargetFeedbackAPI = get_target_test_class(
+    TargetFeedbackAPI,
+    config={
+        "api_token": "sandbox-feedbackapi-token",
+        "api_url": f"http://127.0.0.1:{PORT}/feedbackapi/v1.3",
+        "stream_maps": stream_maps("locations", location_fields),
+    },
+    custom_suites=[PROJECT_SUITE],
+    suite_config=SuiteConfig(),
+    parse_env_config=False,
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def standard_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """One sandbox for every standard test; the dead-letter files go to a folder of its own."""
+    folder = tmp_path_factory.mktemp("standard-targets")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)  # dead-letter.jsonl, the default, lands here
+        with SandboxServer(folder / "sandbox.db", port=PORT, seed=5, size=3) as server:
+            yield server

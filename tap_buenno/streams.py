@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from survey_common.nested import FlattensParentPages, HandsPagesToChild
 from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_buenno.client import BuennoStream
 
@@ -12,7 +13,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
     import requests
-    from singer_sdk.helpers.types import Context, Record
+    from singer_sdk.helpers.types import Context
 
 #: The ``from`` of the first replies request when no start_date is set: all history.
 ALL_HISTORY = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -115,7 +116,7 @@ class InvitationsStream(BuennoStream):
         return params
 
 
-class RepliesStream(BuennoStream):
+class RepliesStream(HandsPagesToChild, BuennoStream):
     """Replies of every form of the token, in one date window from the bookmark to now.
 
     Answers stay on the reply as an array; ``reply_answers`` flattens them from
@@ -129,13 +130,6 @@ class RepliesStream(BuennoStream):
     records_key = "replies"
     page_size = 1000
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Start with no page waiting for its answers to be flattened."""
-        super().__init__(*args, **kwargs)
-        self.current_page: list[dict[str, t.Any]] = []
-        self.pages_read = 0
-        self._page_answers_pending = False
-
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Ask for replies from the bookmark (or start_date) to the moment the sync started."""
         params = super().get_url_params(context, next_page_token)
@@ -148,30 +142,10 @@ class RepliesStream(BuennoStream):
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the page's replies and keep the page for ``reply_answers``."""
-        self.current_page = self.records_from(response, self.records_key)
-        self.pages_read += 1
-        self._page_answers_pending = True
-        yield from self.current_page
-
-    def generate_child_contexts(
-        self, record: Record, context: Context | None
-    ) -> Iterable[Context | None]:
-        """Hand each page to ``reply_answers`` once, at its first reply that is kept.
-
-        One child sync per page rather than per reply keeps the output to one
-        SCHEMA message and one log line per thousand replies.
-        """
-        del context
-        if self._page_answers_pending and self.keeps(record):
-            self._page_answers_pending = False
-            yield {"replies_page": self.pages_read}
-
-    def keeps(self, record: Record) -> bool:
-        """Return whether the user's stream maps keep this reply (``__filter__``)."""
-        return bool(self.stream_maps[0].get_filter_result(record))
+        yield from self.hand_off(self.records_from(response, self.records_key))
 
 
-class ReplyAnswersStream(BuennoStream):
+class ReplyAnswersStream(FlattensParentPages, BuennoStream):
     """One record per answer of each reply, with the reply's id and time.
 
     Fed page by page from ``replies`` without requests of its own.
@@ -181,23 +155,16 @@ class ReplyAnswersStream(BuennoStream):
     parent_stream_type = RepliesStream
     primary_keys = ["reply_id", "question_id"]
     replication_key = "created_at"
-    # The parent decides what is read; one bookmark, not one per page.
-    state_partitioning_keys: t.ClassVar[list[str]] = []
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Flatten the answers of the replies on the parent's current page."""
-        del context
-        replies = t.cast("RepliesStream", self._tap.streams["replies"])
-        for reply in replies.current_page:
-            if not replies.keeps(reply):
-                continue
-            for answer in reply.get("answers") or []:
-                yield {
-                    "reply_id": reply["id"],
-                    "question_id": answer.get("question_id"),
-                    "question_type_id": answer.get("question_type_id"),
-                    "question": answer.get("question"),
-                    "points": answer.get("points"),
-                    "answer": answer.get("answer"),
-                    "created_at": reply.get("created_at"),
-                }
+    def flatten(self, parent_record: dict[str, t.Any]) -> Iterable[dict[str, t.Any]]:
+        """One record per answer of a reply."""
+        for answer in parent_record.get("answers") or []:
+            yield {
+                "reply_id": parent_record["id"],
+                "question_id": answer.get("question_id"),
+                "question_type_id": answer.get("question_type_id"),
+                "question": answer.get("question"),
+                "points": answer.get("points"),
+                "answer": answer.get("answer"),
+                "created_at": parent_record.get("created_at"),
+            }

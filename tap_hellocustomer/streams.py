@@ -9,6 +9,7 @@ import typing as t
 from singer_sdk import Stream
 from singer_sdk.exceptions import FatalAPIError
 
+from survey_common.nested import FlattensParentPages, HandsPagesToChild
 from survey_common.schemas import platform_schemas
 from survey_common.timestamps import parse_timestamp, to_iso_utc
 from tap_hellocustomer.client import HelloCustomerStream, WindowedStream
@@ -19,7 +20,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
     import requests
-    from singer_sdk.helpers.types import Context, Record
+    from singer_sdk.helpers.types import Context
 
     from survey_common.pagination import DateWindow, DateWindowPaginator
 
@@ -44,7 +45,7 @@ QUESTION_FIELDS = (
 )
 
 
-class ResponsesStream(WindowedStream):
+class ResponsesStream(HandsPagesToChild, WindowedStream):
     """Responses of each touchpoint with their answers, in windows of at most 31 days.
 
     The API includes both ends of a window, so a window keeps only what was answered
@@ -63,10 +64,8 @@ class ResponsesStream(WindowedStream):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Start with no window waiting for its answers to be flattened."""
         super().__init__(*args, **kwargs)
-        self.current_page: list[dict[str, t.Any]] = []
         self.current_campaign = ""
         self._newer_than: dt.datetime | None = None
-        self._page_answers_pending = False
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read a touchpoint, keeping only responses newer than its bookmark, if it has one."""
@@ -97,27 +96,17 @@ class ResponsesStream(WindowedStream):
         """Yield the window's responses and keep them for ``response_answers``."""
         window = self.current_window
         records = self.expect_list(response, self.decoded_body(response), "responses")
-        self.current_page = [record for record in records if self.in_window(record, window)]
-        self._page_answers_pending = True
-        yield from self.current_page
+        yield from self.hand_off([record for record in records if self.in_window(record, window)])
 
-    def generate_child_contexts(
-        self, record: Record, context: Context | None
-    ) -> Iterable[Context | None]:
-        """Hand each window to ``response_answers`` once, at its first response that is kept."""
-        if self._page_answers_pending and self.keeps(record):
-            self._page_answers_pending = False
-            yield {
-                "campaign_id": (context or {}).get("campaign_id"),
-                "window_start": to_iso_utc(self.current_window.start),
-            }
-
-    def keeps(self, record: Record) -> bool:
-        """Return whether the user's stream maps keep this response (``__filter__``)."""
-        return bool(self.stream_maps[0].get_filter_result(record))
+    def page_context(self, context: Context | None) -> Context:
+        """Name the child's sync of a window by touchpoint and window start."""
+        return {
+            "campaign_id": (context or {}).get("campaign_id"),
+            "window_start": to_iso_utc(self.current_window.start),
+        }
 
 
-class ResponseAnswersStream(HelloCustomerStream):
+class ResponseAnswersStream(FlattensParentPages, HelloCustomerStream):
     """One record per answer, with its response, touchpoint and question.
 
     Fed window by window from ``responses`` without calls of its own. The value sits in
@@ -131,17 +120,12 @@ class ResponseAnswersStream(HelloCustomerStream):
     parent_stream_type = ResponsesStream
     primary_keys = ["uniqueID"]
     replication_key = "dateAnswer"
-    # The parent decides what is read; one bookmark, not one per window.
-    state_partitioning_keys: t.ClassVar[list[str]] = []
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Flatten the answers of the responses in the parent's current window."""
-        del context
-        responses = t.cast("ResponsesStream", self._tap.streams["responses"])
-        for response in responses.current_page:
-            if responses.keeps(response):
-                for answer in response.get("answerQuestions") or []:
-                    yield answer_row(response, answer, responses.current_campaign)
+    def flatten(self, parent_record: dict[str, t.Any]) -> Iterable[dict[str, t.Any]]:
+        """One record per answered question of a response."""
+        campaign = t.cast("ResponsesStream", self.parent).current_campaign
+        for answer in parent_record.get("answerQuestions") or []:
+            yield answer_row(parent_record, answer, campaign)
 
 
 def answer_row(

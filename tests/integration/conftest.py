@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,13 @@ if t.TYPE_CHECKING:
 BUENNO_TOKEN = "sandbox-buenno-token"
 #: Invitations and replies per form in the sandbox the integration tests read.
 SANDBOX_SIZE = 300
+
+
+def free_port() -> int:
+    """Return a port free on 127.0.0.1 now, for servers that must know it before they start."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

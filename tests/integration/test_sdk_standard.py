@@ -6,7 +6,6 @@ port is chosen here and the server started by a module fixture before any test.
 
 from __future__ import annotations
 
-import socket
 import typing as t
 
 import pytest
@@ -15,19 +14,13 @@ from singer_sdk.testing import SuiteConfig, get_tap_test_class
 from survey_sandbox.server import SandboxServer
 from tap_buenno.tap import TapBuenno
 from tap_feedbackapi.tap import TapFeedbackAPI
-from tests.integration.conftest import BUENNO_TOKEN
+from tests.integration.conftest import BUENNO_TOKEN, free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-PORT = _free_port()
+PORT = free_port()
 
 TestTapBuenno = get_tap_test_class(
     TapBuenno,

@@ -15,12 +15,12 @@ from singer_sdk.testing import SuiteConfig, get_tap_test_class
 from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tap_hellocustomer.tap import TapHelloCustomer
-from tests.integration.test_sdk_standard import _free_port
+from tests.integration.conftest import free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
-PORT = _free_port()
+PORT = free_port()
 INTERVAL = 0.2
 
 TestTapHelloCustomer = get_tap_test_class(

@@ -9,7 +9,7 @@ line holds nothing secret: it passes through the connector's redactor.
 
 Line format::
 
-    {"stream": "invitations", "record": {...}, "reason": "...", "status": 409,
+    {"stream": "invitations", "record": {...}, "reason": "...", "status": 400,
      "uncertain": false, "at": "2024-05-01T02:00:00.123456+00:00"}
 
 ``status`` is the HTTP status when the platform answered, else null. ``uncertain`` is

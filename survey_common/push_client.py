@@ -21,6 +21,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import requests
 from singer_sdk.exceptions import RetriableAPIError
@@ -87,6 +88,8 @@ class PushClient:
         """Prepare a session for ``api_url``; nothing is sent until ``send``."""
         self.platform = platform
         self._base_url = api_url.rstrip("/")
+        #: The path of ``api_url``, so that messages name endpoints as ``api_errors`` does.
+        self._base_path = urlsplit(self._base_url).path
         self._error_message = error_message
         self._redact = redact
         self._logger = logger
@@ -157,7 +160,8 @@ class PushClient:
         """Word a failed attempt: the API's answer, or the kind of network failure."""
         if isinstance(error, RetriableAPIError) and error.response is not None:
             return self.explain(error.response)
-        return f"{type(error).__name__} on {request.method} {request.path} to {self.platform}"
+        endpoint = f"{request.method} {self._base_path}{request.path}"
+        return f"{type(error).__name__} on {endpoint} to {self.platform}"
 
     def _log_retry(self, details: Details) -> None:
         """Log a failed attempt that is about to be retried."""

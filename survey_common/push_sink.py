@@ -31,6 +31,7 @@ from singer_sdk.singerlib.json import serialize_json
 from singer_sdk.sinks import RecordSink, Sink
 
 from survey_common.push_client import PushStoppedError, UncertainDeliveryError
+from survey_common.push_fields import texts
 from survey_common.push_report import Outcome, RecordRejectedError
 from survey_common.push_schema import PushSchema
 
@@ -123,6 +124,14 @@ class PushSinkBase(Sink):
         if response.ok:
             return Outcome.ACCEPTED
         raise RecordRejectedError(self.client.explain(response), response.status_code)
+
+    def plain_fields(self, record: dict[str, t.Any], *handled: str) -> dict[str, str]:
+        """Return the schema's fields that hold a value, as text, but for those ``handled``.
+
+        The push schema is the one list of what a stream sends; a sink names only the
+        fields it writes in a form of its own.
+        """
+        return texts(record, sorted(self.push_schema.fields - set(handled)))
 
     # The steps
 

@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from survey_common.phones import to_international_00
 from survey_common.push_client import PushRequest, PushStoppedError
-from survey_common.push_fields import field_rule, texts
+from survey_common.push_fields import field_rule
 from survey_common.push_report import Outcome, RecordRejectedError
 from survey_common.push_sink import RecordPushSink
 from survey_common.timestamps import parse_timestamp
@@ -16,22 +16,6 @@ if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
 
     import requests
-
-#: Fields sent as they are, once blanks are dropped.
-TEXT_FIELDS = (
-    "email",
-    "first_name",
-    "last_name",
-    "preferred_language",
-    "pf_store",
-    "pf_seller_name",
-    "pf_seller_id",
-    "pf_product_category",
-    "pf_target",
-    "pf_gender",
-    "pf_age",
-    "pf_external_id",
-)
 
 
 class InvitationsSink(RecordPushSink):
@@ -49,10 +33,10 @@ class InvitationsSink(RecordPushSink):
 
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """Drop blanks, write the phone with 00, the visit time in epoch seconds."""
-        form = texts(record, TEXT_FIELDS)
+        form = self.plain_fields(record, "phone", "pf_timestamp", "form_id")
         if "preferred_language" in form:
             form["preferred_language"] = form["preferred_language"].lower()
-        if phone := texts(record, ["phone"]).get("phone"):
+        if phone := record.get("phone"):
             with field_rule("phone"):
                 form["phone"] = to_international_00(phone)
         if "email" not in form and "phone" not in form:

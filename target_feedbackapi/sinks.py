@@ -6,7 +6,7 @@ import typing as t
 
 from survey_common.phones import to_e164
 from survey_common.push_client import PushRequest
-from survey_common.push_fields import field_rule, texts
+from survey_common.push_fields import field_rule
 from survey_common.push_report import RecordRejectedError
 from survey_common.push_sink import RecordPushSink
 from survey_common.timestamps import normalize_timestamp
@@ -24,9 +24,7 @@ class FeedbackAPISink(RecordPushSink):
         Raises:
             RecordRejectedError: when there is neither.
         """
-        location = texts(record, ["location"]).get("location") or self.config.get(
-            "default_location"
-        )
+        location = record.get("location") or self.config.get("default_location")
         if not location:
             raise RecordRejectedError(
                 "location is required: give one in the record or set default_location"
@@ -46,10 +44,10 @@ class CustomersSink(FeedbackAPISink):
 
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """Mobile numbers in E.164 (read in the record's country when they lack a code)."""
-        body: dict[str, t.Any] = texts(record, ("email", "fname", "sname", "country_code"))
+        body: dict[str, t.Any] = self.plain_fields(record, "mobile_number", "location")
         if "country_code" in body:
             body["country_code"] = body["country_code"].upper()
-        if mobile := texts(record, ["mobile_number"]).get("mobile_number"):
+        if mobile := record.get("mobile_number"):
             with field_rule("mobile_number"):
                 body["mobile_number"] = to_e164(mobile, body.get("country_code"))
         if "email" not in body and "mobile_number" not in body:
@@ -83,10 +81,7 @@ class LocationsSink(FeedbackAPISink):
 
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """Country codes in upper case; review profiles as a list of URLs."""
-        body: dict[str, t.Any] = texts(
-            record,
-            ("name", "address_line_1", "address_line_2", "address_line_3", "postal_code"),
-        )
+        body: dict[str, t.Any] = self.plain_fields(record, "country_code", "review_profile")
         body["country_code"] = str(record["country_code"]).upper()
         if record.get("review_profile"):
             body["review_profile"] = list(record["review_profile"])
@@ -111,7 +106,7 @@ class FeedbackRequestsSink(FeedbackAPISink):
 
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """``due`` as ISO 8601 in UTC, as the document describes it."""
-        body: dict[str, t.Any] = texts(record, ("subscriber", "template"))
+        body: dict[str, t.Any] = self.plain_fields(record, "location", "due", "suppress_message")
         body["location"] = self.location(record)
         if record.get("due") is not None:
             with field_rule("due", "must be an ISO 8601 date-time or epoch seconds"):

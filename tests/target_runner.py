@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -66,12 +67,18 @@ def run_target(
     config = {"dead_letter_path": str(tmp_path / "dead-letter.jsonl"), **config}
     buffer = io.StringIO()
     error: BaseException | None = None
+    # The summary and the fields left out are logged at INFO, which caplog should see.
+    logger = logging.getLogger(target_class.name)
+    level = logger.level
+    logger.setLevel(logging.INFO)
     with contextlib.redirect_stdout(buffer):
         target = target_class(config=config, parse_env_config=False)
         try:
             target.listen(io.StringIO("".join(json.dumps(m) + "\n" for m in messages)))
         except Exception as exc:  # noqa: BLE001 - the test inspects it
             error = exc
+        finally:
+            logger.setLevel(level)
     stdout = buffer.getvalue()
     states = [json.loads(line) for line in stdout.splitlines() if line.strip()]
     return TargetRun(stdout, Path(config["dead_letter_path"]), error, states)

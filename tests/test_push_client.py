@@ -180,7 +180,7 @@ def test_non_idempotent_pushes_are_not_resent_after_a_read_timeout(
 
     assert requests_mock.call_count == 1
     assert uncertain.value.status is None
-    assert uncertain.value.reason.startswith("ReadTimeout on POST /things to Buenno")
+    assert uncertain.value.reason.startswith("ReadTimeout on POST /api/things to Buenno")
 
 
 def test_non_idempotent_pushes_retry_a_connect_timeout(

@@ -22,7 +22,6 @@ chosen here and the server started by a module fixture before any test.
 from __future__ import annotations
 
 import json
-import socket
 import typing as t
 
 import pytest
@@ -34,19 +33,13 @@ from singer_sdk.testing.templates import TargetFileTestTemplate
 from survey_sandbox.server import SandboxServer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
-from tests.integration.conftest import BUENNO_TOKEN
+from tests.integration.conftest import BUENNO_TOKEN, free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-PORT = _free_port()
+PORT = free_port()
 
 #: Each sample stream of the SDK's suite, and the expression of its key (None: no key).
 SAMPLE_KEYS: dict[str, str | None] = {

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 import typing as t
 
-import pytest
 import requests
 
-from survey_sandbox.server import SandboxServer
 from tests.integration.conftest import run_tap_process
 from tests.target_runner import Message, TargetProcess, record, run_target_process, schema, state
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    import sqlite3
     from pathlib import Path
+
+    from survey_sandbox.server import SandboxServer
 
 TOKEN = "sandbox-feedbackapi-token"
 EMAIL_TEMPLATE = "em41Lt"
@@ -23,20 +22,6 @@ FIELDS = {
     "customers": ("email", "mobile_number", "fname", "sname", "country_code", "location"),
     "feedback_requests": ("subscriber", "template", "location", "due", "suppress_message"),
 }
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    """A small sandbox: these tests push their own records."""
-    with SandboxServer(tmp_path / "sandbox.db", seed=13, size=3) as server:
-        yield server
-
-
-@pytest.fixture
-def db(sandbox: SandboxServer, tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(tmp_path / "sandbox.db")
-    yield connection
-    connection.close()
 
 
 def config_for(sandbox: SandboxServer, **extra: t.Any) -> dict[str, t.Any]:
@@ -79,19 +64,23 @@ BAD_CUSTOMERS = [
 
 
 def test_customers_arrive_once_bad_ones_are_dead_lettered_and_a_rerun_adds_nothing(
-    sandbox: SandboxServer, db: sqlite3.Connection, tmp_path: Path
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    seeded = count(db, "SELECT COUNT(*) FROM feedbackapi_customers")
-    [location] = db.execute("SELECT id FROM feedbackapi_locations ORDER BY seq LIMIT 1").fetchone()
+    seeded = count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_customers")
+    [location] = sandbox_db.execute(
+        "SELECT id FROM feedbackapi_locations ORDER BY seq LIMIT 1"
+    ).fetchone()
     customers = [*GOOD_CUSTOMERS, *BAD_CUSTOMERS, GOOD_CUSTOMERS[0]]
 
     first = push(sandbox, tmp_path, "first", "customers", *customers, default_location=location)
 
     assert first.returncode == 0, first.stderr[-2000:]
-    assert count(db, "SELECT COUNT(*) FROM feedbackapi_customers") == seeded + len(GOOD_CUSTOMERS)
+    assert count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_customers") == seeded + len(
+        GOOD_CUSTOMERS
+    )
     assert (
         count(
-            db,
+            sandbox_db,
             "SELECT COUNT(*) FROM feedbackapi_customers WHERE mobile_number IN (?, ?, ?)",
             "+358407654321",
             "+358407654322",
@@ -100,7 +89,7 @@ def test_customers_arrive_once_bad_ones_are_dead_lettered_and_a_rerun_adds_nothi
         == 3
     )
     attached = count(
-        db,
+        sandbox_db,
         "SELECT COUNT(*) FROM feedbackapi_customer_locations l JOIN feedbackapi_customers c "
         "ON c.id = l.customer_id WHERE l.location_id = ? AND c.seq > ?",
         location,
@@ -114,12 +103,14 @@ def test_customers_arrive_once_bad_ones_are_dead_lettered_and_a_rerun_adds_nothi
     second = push(sandbox, tmp_path, "second", "customers", *customers, default_location=location)
 
     assert second.returncode == 0, second.stderr[-2000:]
-    assert count(db, "SELECT COUNT(*) FROM feedbackapi_customers") == seeded + len(GOOD_CUSTOMERS)
+    assert count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_customers") == seeded + len(
+        GOOD_CUSTOMERS
+    )
     assert len(second.dead_letters) == len(BAD_CUSTOMERS)
 
 
 def test_locations_and_feedback_requests_are_created_once(
-    sandbox: SandboxServer, db: sqlite3.Connection, tmp_path: Path
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
     locations = push(
         sandbox,
@@ -133,7 +124,7 @@ def test_locations_and_feedback_requests_are_created_once(
     )
     assert locations.returncode == 0, locations.stderr[-2000:]
     new_locations = dict(
-        db.execute(
+        sandbox_db.execute(
             "SELECT name, id FROM feedbackapi_locations WHERE name LIKE 'Kahvila K%' "
             "OR name LIKE 'Kahvila T%'"
         ).fetchall()
@@ -143,8 +134,10 @@ def test_locations_and_feedback_requests_are_created_once(
         "country_code: must match the pattern ^[A-Za-z]{2}$"
     ]
 
-    subscribers = [row[0] for row in db.execute("SELECT id FROM feedbackapi_customers")]
-    before = count(db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests")
+    subscribers = [
+        row[0] for row in sandbox_db.execute("SELECT id FROM feedbackapi_customers LIMIT 3")
+    ]
+    before = count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests")
     asks = [
         record(
             "feedback_requests",
@@ -166,9 +159,11 @@ def test_locations_and_feedback_requests_are_created_once(
     )
 
     assert requests_run.returncode == 0, requests_run.stderr[-2000:]
-    assert count(db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests") == before + len(asks)
+    assert count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests") == before + len(
+        asks
+    )
     assert count(
-        db,
+        sandbox_db,
         "SELECT COUNT(*) FROM feedbackapi_feedback_requests WHERE location = ? AND type = ?",
         new_locations["Kahvila Kallio"],
         "suppressed",
@@ -179,12 +174,12 @@ def test_locations_and_feedback_requests_are_created_once(
 
 
 def test_feedback_requests_are_retried_only_when_nothing_was_done(
-    sandbox: SandboxServer, db: sqlite3.Connection, tmp_path: Path
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    [subscriber, location] = db.execute(
+    [subscriber, location] = sandbox_db.execute(
         "SELECT customer_id, location_id FROM feedbackapi_customer_locations LIMIT 1"
     ).fetchone()
-    before = count(db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests")
+    before = count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests")
     ask = record(
         "feedback_requests",
         subscriber=subscriber,
@@ -212,14 +207,14 @@ def test_feedback_requests_are_retried_only_when_nothing_was_done(
     [dead] = uncertain.dead_letters
     assert (dead["status"], dead["uncertain"]) == (500, True)
     assert "not sent again" in dead["reason"]
-    assert count(db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests") == before + 1
+    assert count(sandbox_db, "SELECT COUNT(*) FROM feedbackapi_feedback_requests") == before + 1
     assert uncertain.states == [{"bookmarks": {"run": "uncertain"}}]
 
 
 def test_tap_feedbackapi_reads_the_customers_the_target_pushed(
-    sandbox: SandboxServer, db: sqlite3.Connection, tmp_path: Path
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    [location] = db.execute("SELECT id FROM feedbackapi_locations LIMIT 1").fetchone()
+    [location] = sandbox_db.execute("SELECT id FROM feedbackapi_locations LIMIT 1").fetchone()
     pushed = push(
         sandbox, tmp_path, "push", "customers", *GOOD_CUSTOMERS, default_location=location
     )

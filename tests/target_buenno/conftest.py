@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import typing as t
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -24,12 +23,6 @@ CREATED = json.loads(
     (Path(__file__).parent.parent / "buenno" / "fixtures" / "invitation_created.json").read_text()
 )
 FIELDS = ("email", "phone", "first_name", "last_name", "form_id", "pf_age", "pf_timestamp")
-
-
-@pytest.fixture(autouse=True)
-def info_logs(caplog: pytest.LogCaptureFixture) -> None:
-    """Capture the summary and retry lines, logged at INFO."""
-    caplog.set_level(logging.INFO)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import typing as t
 
 import pytest
@@ -35,12 +34,6 @@ CUSTOMER = {
     "opt_out": False,
     "locations": ["xS4rtY"],
 }
-
-
-@pytest.fixture(autouse=True)
-def info_logs(caplog: pytest.LogCaptureFixture) -> None:
-    """Capture the summary and retry lines, logged at INFO."""
-    caplog.set_level(logging.INFO)
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def test_a_read_timeout_dead_letters_the_request_as_uncertain_and_does_not_resen
     [dead] = run.dead_letters
     assert dead["uncertain"] is True
     assert dead["status"] is None
-    assert dead["reason"].startswith("ReadTimeout on POST /feedback-request to FeedbackAPI")
+    assert dead["reason"].startswith("ReadTimeout on POST /v1.3/feedback-request to FeedbackAPI")
     assert run.states == [{"bookmarks": {"n": 1}}]
     assert (
         "Stream 'feedback_requests': 1 accepted, 1 already present, 1 rejected "

@@ -34,7 +34,6 @@ import secrets
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from survey_sandbox import buenno_seed, buenno_store
@@ -47,7 +46,7 @@ from survey_sandbox.buenno_store import (
     ReplyDraft,
 )
 from survey_sandbox.routing import Router
-from survey_sandbox.store import Store
+from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import (
     InstantError,
     format_offset,
@@ -74,6 +73,15 @@ class _Page:
 
     limit: int
     offset: int
+
+
+_DATA = PlatformData(
+    schema_version=buenno_store.SCHEMA_VERSION,
+    tables=buenno_store.TABLES,
+    ddl=buenno_store.DDL,
+    populate=buenno_seed.populate,
+)
+"""Buenno's tables and seed data."""
 
 
 class Buenno:
@@ -105,16 +113,7 @@ class Buenno:
         Returns:
             ``True`` when data was generated, ``False`` when existing data was reused.
         """
-        return self._store.ensure_seeded(
-            self.name,
-            schema_version=buenno_store.SCHEMA_VERSION,
-            tables=buenno_store.TABLES,
-            ddl=buenno_store.DDL,
-            seed=seed,
-            size=size,
-            reset=reset,
-            populate=partial(buenno_seed.populate, seed=seed, size=size),
-        )
+        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
 
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below ``/buenno/api/v01``; ``path`` is the part below it."""

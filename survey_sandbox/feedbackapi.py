@@ -69,7 +69,7 @@ from survey_sandbox.feedbackapi_fields import (
 from survey_sandbox.feedbackapi_lists import read_list_query
 from survey_sandbox.feedbackapi_store import Scope
 from survey_sandbox.routing import Router
-from survey_sandbox.store import Store
+from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import now_epoch
 from survey_sandbox.web import HttpError, Request, Response
 
@@ -211,6 +211,15 @@ def _reject_unknown(body: Body, allowed: frozenset[str]) -> None:
         raise FeedbackApiError(400, f"Unknown fields: {', '.join(unknown)}", unknown[0])
 
 
+_DATA = PlatformData(
+    schema_version=feedbackapi_store.SCHEMA_VERSION,
+    tables=feedbackapi_store.TABLES,
+    ddl=feedbackapi_store.DDL,
+    populate=feedbackapi_seed.populate,
+)
+"""FeedbackApi's tables and seed data."""
+
+
 class FeedbackApi:
     """The FeedbackAPI platform: its seeding, its API routes and its admin routes."""
 
@@ -259,16 +268,7 @@ class FeedbackApi:
         Returns:
             ``True`` when data was generated, ``False`` when existing data was reused.
         """
-        return self._store.ensure_seeded(
-            self.name,
-            schema_version=feedbackapi_store.SCHEMA_VERSION,
-            tables=feedbackapi_store.TABLES,
-            ddl=feedbackapi_store.DDL,
-            seed=seed,
-            size=size,
-            reset=reset,
-            populate=partial(feedbackapi_seed.populate, seed=seed, size=size),
-        )
+        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
 
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below ``/feedbackapi/v1.3``; ``path`` is the part below it."""

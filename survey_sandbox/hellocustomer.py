@@ -43,7 +43,6 @@ import random
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -85,7 +84,7 @@ from survey_sandbox.hellocustomer_store import (
 )
 from survey_sandbox.hellocustomer_throttle import Throttle
 from survey_sandbox.routing import Router
-from survey_sandbox.store import Store
+from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import InstantError, format_zulu, now_epoch, parse_iso_instant
 from survey_sandbox.web import HttpError, Request, Response, json_response
 
@@ -152,6 +151,15 @@ def _summary() -> str:
     return "\n".join(lines)
 
 
+_DATA = PlatformData(
+    schema_version=hellocustomer_store.SCHEMA_VERSION,
+    tables=hellocustomer_store.TABLES,
+    ddl=hellocustomer_store.DDL,
+    populate=hellocustomer_seed.populate,
+)
+"""HelloCustomer's tables and seed data."""
+
+
 class HelloCustomer:
     """The Hello Customer platform: its seeding, throttle, API routes and admin routes."""
 
@@ -193,16 +201,7 @@ class HelloCustomer:
         Returns:
             ``True`` when data was generated, ``False`` when existing data was reused.
         """
-        return self._store.ensure_seeded(
-            self.name,
-            schema_version=hellocustomer_store.SCHEMA_VERSION,
-            tables=hellocustomer_store.TABLES,
-            ddl=hellocustomer_store.DDL,
-            seed=seed,
-            size=size,
-            reset=reset,
-            populate=partial(hellocustomer_seed.populate, seed=seed, size=size),
-        )
+        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
 
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below the API root: count it, authenticate, throttle, dispatch."""

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from os import PathLike
+from typing import Protocol
 
 _META_DDL = """
 CREATE TABLE IF NOT EXISTS sandbox_meta (
@@ -27,6 +29,30 @@ CREATE TABLE IF NOT EXISTS sandbox_meta (
     size INTEGER NOT NULL
 )
 """
+
+
+class Populate(Protocol):
+    """Writes a platform's seed data through a connection."""
+
+    def __call__(self, connection: sqlite3.Connection, *, seed: int, size: int) -> None:
+        """Generate ``size`` records of each kind from ``seed``."""
+
+
+@dataclass(frozen=True)
+class PlatformData:
+    """A platform's tables and how to fill them, for :meth:`Store.ensure_seeded`."""
+
+    schema_version: int
+    """Bumped whenever the platform's tables change shape, so old files are reseeded."""
+
+    tables: Sequence[str]
+    """The platform's tables, children before parents (the drop order)."""
+
+    ddl: Sequence[str]
+    """Statements that create the tables and indexes."""
+
+    populate: Populate
+    """Writes the seed data."""
 
 
 class Store:
@@ -59,28 +85,16 @@ class Store:
             self._connection.execute("COMMIT")
 
     def ensure_seeded(
-        self,
-        platform: str,
-        *,
-        schema_version: int,
-        tables: Sequence[str],
-        ddl: Sequence[str],
-        seed: int,
-        size: int,
-        reset: bool,
-        populate: Callable[[sqlite3.Connection], None],
+        self, platform: str, data: PlatformData, *, seed: int, size: int, reset: bool
     ) -> bool:
         """Create and seed a platform's tables unless the file already holds that seeding.
 
         Args:
             platform: The platform's name, the key in ``sandbox_meta``.
-            schema_version: Bumped by the platform whenever its tables change shape.
-            tables: The platform's tables, children before parents (the drop order).
-            ddl: Statements that create the tables and indexes.
+            data: The platform's tables and how to fill them.
             seed: The random seed the data is generated from.
             size: How many records of each kind to generate.
             reset: Wipe and seed again even when the recorded seeding matches.
-            populate: Writes the seed data through the given connection.
 
         Returns:
             ``True`` when the data was (re)generated, ``False`` when it was reused.
@@ -90,18 +104,18 @@ class Store:
                 "SELECT schema_version, seed, size FROM sandbox_meta WHERE platform = ?",
                 (platform,),
             ).fetchone()
-            wanted = (schema_version, seed, size)
+            wanted = (data.schema_version, seed, size)
             if not reset and recorded is not None and tuple(recorded) == wanted:
                 return False
-            for table in tables:
+            for table in data.tables:
                 connection.execute(f'DROP TABLE IF EXISTS "{table}"')
-            for statement in ddl:
+            for statement in data.ddl:
                 connection.execute(statement)
-            populate(connection)
+            data.populate(connection, seed=seed, size=size)
             connection.execute(
                 "INSERT OR REPLACE INTO sandbox_meta (platform, schema_version, seed, size)"
                 " VALUES (?, ?, ?, ?)",
-                (platform, schema_version, seed, size),
+                (platform, data.schema_version, seed, size),
             )
             return True
 

@@ -80,6 +80,7 @@ class PushSinkBase(Sink):
         self.push_target = t.cast("PushTarget", target)
         self.push_schema = PushSchema(self.push_target.schema_folder, self.stream)
         self.report = self.push_target.report
+        self.report.tally(self.stream)  # a stream without records still gets its summary
         #: Keys of what this run already pushed; survives a new sink after a schema change.
         self.pushed_keys = self.push_target.pushed_keys(self.stream)
         self._unused_fields_noted: set[str] = set()
@@ -191,3 +192,14 @@ class RecordPushSink(PushSinkBase, RecordSink):
             raise
         else:
             self.report.count(self.stream_name, outcome)
+
+
+class DroppedStreamSink(RecordSink):
+    """The sink of a stream that the user's stream maps remove (``__else__: null``).
+
+    singer-sdk still asks for a sink for such a stream, though none of its records
+    reaches it; a stream the target does not take is then not an error.
+    """
+
+    def process_record(self, record: dict[str, t.Any], context: Context) -> None:
+        """Receive nothing: the stream maps drop every record of the stream first."""

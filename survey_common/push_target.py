@@ -28,10 +28,12 @@ from pathlib import Path
 from singer_sdk import Target
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import PluginCapabilities
+from singer_sdk.mapper import RemoveRecordTransform
 
 from survey_common.deadletter import DeadLetterFile
 from survey_common.push_client import PushClient, PushStoppedError
 from survey_common.push_report import RunReport
+from survey_common.push_sink import DroppedStreamSink
 from survey_common.redact import Redactor
 from survey_common.settings import SecretSafeConfigMixin
 
@@ -40,6 +42,7 @@ if t.TYPE_CHECKING:
 
     import requests
     from singer_sdk.helpers.capabilities import CapabilitiesEnum
+    from singer_sdk.sinks import Sink
 
     from survey_common.push_sink import PushSinkBase
     from survey_common.ratelimit import MinIntervalLimiter
@@ -165,16 +168,23 @@ class PushTarget(SecretSafeConfigMixin, Target):
 
     # Routing
 
-    def get_sink_class(self, stream_name: str) -> type[PushSinkBase]:
-        """Return the sink of an accepted stream; fail at once for any other name."""
+    def get_sink_class(self, stream_name: str) -> type[Sink]:
+        """Return the sink of an accepted stream; fail at once for any other name.
+
+        A stream that the stream maps remove needs no sink of its own, whatever its name.
+        """
         routes = {sink.stream: sink for sink in self.sink_classes}
         if stream_name in routes:
             return routes[stream_name]
+        maps = self.mapper.stream_maps.get(stream_name, [])
+        if maps and all(isinstance(stream_map, RemoveRecordTransform) for stream_map in maps):
+            return DroppedStreamSink
         accepted = ", ".join(f"'{name}'" for name in routes)
         raise UnknownStreamError(
             f"{self.name} does not take stream '{stream_name}'; it accepts {accepted}. "
             "Rename a stream with a stream map, for example "
-            f'"stream_maps": {{"{stream_name}": {{"__alias__": "{next(iter(routes))}"}}}}.'
+            f'"stream_maps": {{"{stream_name}": {{"__alias__": "{next(iter(routes))}"}}}}, '
+            'or drop the streams not named there with "__else__": null.'
         )
 
     # State gating

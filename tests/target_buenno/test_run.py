@@ -108,8 +108,44 @@ def test_an_unknown_stream_fails_at_once_listing_the_accepted_names(
     assert str(run.error) == (
         "target-buenno does not take stream 'contacts'; it accepts 'invitations'. Rename a "
         'stream with a stream map, for example "stream_maps": {"contacts": {"__alias__": '
-        '"invitations"}}.'
+        '"invitations"}}, or drop the streams not named there with "__else__": null.'
     )
+
+
+def test_streams_the_stream_maps_drop_need_no_sink(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    requests_mock.post(INVITATIONS, json=CREATED)
+    config["stream_maps"] = {"contacts": {"__alias__": "invitations"}, "__else__": None}
+
+    run = run_target(
+        TargetBuenno,
+        config,
+        [
+            schema("orders", "id"),
+            record("orders", id=1),
+            schema("contacts", "email"),
+            record("contacts", email="a@example.com"),
+        ],
+        tmp_path,
+    )
+
+    assert run.error is None
+    assert requests_mock.call_count == 1
+    assert "Stream 'invitations': 1 accepted" in caplog.text
+    assert "Stream 'orders'" not in caplog.text  # no summary for it
+
+
+def test_a_stream_without_records_still_gets_its_summary_line(
+    config: dict[str, t.Any], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    run = push(config, tmp_path)
+
+    assert run.error is None
+    assert "Stream 'invitations': 0 accepted, 0 already present, 0 rejected" in caplog.text
 
 
 def test_a_stream_map_alias_routes_a_renamed_stream(

@@ -38,7 +38,7 @@ from survey_common.redact import Redactor
 from survey_common.settings import SecretSafeConfigMixin
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
+    from collections.abc import Callable, Hashable, MutableSet
 
     import requests
     from singer_sdk.helpers.capabilities import CapabilitiesEnum
@@ -131,7 +131,7 @@ class PushTarget(SecretSafeConfigMixin, Target):
         self.report = RunReport(DeadLetterFile(path, self.redact), self.logger)
         #: Every push sink of the run, including those replaced after a schema change.
         self.push_sinks: list[PushSinkBase] = []
-        self._pushed_keys: dict[str, set[Hashable]] = {}
+        self._pushed_keys: dict[str, MutableSet[Hashable]] = {}
         self._last_state_written: dict[str, t.Any] | None = None
 
     # The platform
@@ -162,8 +162,12 @@ class PushTarget(SecretSafeConfigMixin, Target):
             limiter=self.request_limiter,
         )
 
-    def pushed_keys(self, stream: str) -> set[Hashable]:
-        """Return the keys of what was pushed to a stream in this run, shared by its sinks."""
+    def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
+        """Return the keys of what was pushed to a stream in this run, shared by its sinks.
+
+        Kept in memory for the run. A target that must also remember earlier runs (a
+        local ledger of what was sent) returns a persistent set here instead.
+        """
         return self._pushed_keys.setdefault(stream, set())
 
     # Routing

@@ -53,11 +53,17 @@ def _rule_value(value: t.Any) -> str:
 def describe(error: ValidationError) -> str:
     """Word one schema violation as ``field: rule``, without the offending value."""
     field = ".".join(str(part) for part in error.absolute_path) or "record"
+    present = error.instance if isinstance(error.instance, dict) else {}
     if error.validator == "required":
         required: list[str] = list(t.cast("list[str]", error.validator_value))
-        present = error.instance if isinstance(error.instance, dict) else {}
-        missing = [name for name in required if name not in present]
+        prefix = f"{field}." if error.absolute_path else ""
+        missing = [prefix + name for name in required if name not in present]
         return f"{' and '.join(missing)} required"
+    if error.validator == "additionalProperties" and isinstance(error.schema, dict):
+        # Field names are the record's structure, not its values: they may be named.
+        known = set(error.schema.get("properties", {}))
+        unknown = ", ".join(sorted(str(name) for name in present if name not in known))
+        return f"{field}: has fields the platform does not take: {unknown}"
     template = _RULES.get(str(error.validator))
     if template is None:
         return f"{field}: breaks the schema's '{error.validator}' rule"

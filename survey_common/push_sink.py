@@ -126,6 +126,14 @@ class PushSinkBase(Sink):
             return Outcome.ACCEPTED
         raise RecordRejectedError(self.client.explain(response), response.status_code)
 
+    def already_pushed(self, keys: Iterable[Hashable]) -> bool:
+        """Tell whether any of a push's keys was pushed before (in this run, or a ledger's).
+
+        Asks the set about each key rather than comparing sets, since a persistent set
+        may hold far more keys than a push has.
+        """
+        return any(key in self.pushed_keys for key in keys)
+
     def plain_fields(self, record: dict[str, t.Any], *handled: str) -> dict[str, str]:
         """Return the schema's fields that hold a value, as text, but for those ``handled``.
 
@@ -136,9 +144,18 @@ class PushSinkBase(Sink):
 
     # The steps
 
+    def normalise(self, values: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Bring a record's field names to those of the push schema, before it is checked.
+
+        Identity by default; a sink whose platform takes other spellings of its fields
+        (another case, snake_case) renames them here, or rejects a record that gives
+        one field twice with ``RecordRejectedError``.
+        """
+        return values
+
     def vet(self, record: dict[str, t.Any]) -> PushRequest:
         """Check a record and build its push, or raise ``RecordRejectedError`` saying why."""
-        values = json_compatible(record)
+        values = self.normalise(json_compatible(record))
         if problems := self.push_schema.problems(values):
             raise RecordRejectedError("; ".join(problems))
         self._note_unused_fields(values)
@@ -164,7 +181,7 @@ class PushSinkBase(Sink):
         """
         request = self.vet(record)
         keys = set(self.dedupe_keys(request))
-        if not keys.isdisjoint(self.pushed_keys):
+        if self.already_pushed(keys):
             return Outcome.ALREADY_PRESENT
         try:
             response = self.client.send(request, idempotent=self.idempotent)

@@ -9,7 +9,8 @@ API needs:
   so a rerun from it never pushes an accepted record again. Sinks that push record by
   record leave nothing pending, so each STATE is passed on as it arrives and a run that
   stops half-way has already told Meltano how far it got. Sinks that batch hold the
-  state back until singer-sdk drains them.
+  state back until the batch before it was sent: when a full batch is sent and nothing
+  else is pending, at the next STATE that finds nothing pending, or at the end.
 - A summary per stream at the end, then exit code 1 when ``fail_on_rejected`` is set
   and a record was rejected, only after the final state was written.
 - A run that cannot go on (``PushStoppedError``) ends with its message and exit code 1,
@@ -201,6 +202,21 @@ class PushTarget(SecretSafeConfigMixin, Target):
         state is safe to pass on now, and a run that stops later still saved it.
         """
         super()._process_state_message(message_dict)
+        self._pass_on_state_when_nothing_is_pending()
+
+    def _process_record_message(self, message_dict: dict[str, t.Any]) -> None:
+        """Process a record; pass on the kept state if sending a full batch emptied every sink.
+
+        singer-sdk sends a full batch without writing the state it keeps, which would
+        then wait for the next STATE or the end although nothing before it is pending.
+        """
+        super()._process_record_message(message_dict)
+        self._pass_on_state_when_nothing_is_pending()
+
+    def _pass_on_state_when_nothing_is_pending(self) -> None:
+        """Write the kept state, if not written yet, once no sink holds a record not yet pushed."""
+        if not self._latest_state or self._latest_state == self._last_state_written:
+            return
         if not any(sink.current_size for sink in self.push_sinks):
             self.drain_all()
 

@@ -91,6 +91,21 @@ def test_push_schema_names_missing_fields() -> None:
     ]
 
 
+def test_push_schema_names_nested_missing_and_unexpected_fields() -> None:
+    problems = PushSchema("hellocustomer", "answers").problems(
+        {
+            "CompanyUniqueID": "ec28d381-4883-4731-9462-74c3dc82aff1",
+            "respondent": {"Email": "jef@example.com", "Shoe size": "44"},
+            "answers": [{"Score": 3}],
+        }
+    )
+
+    assert problems == [
+        "answers.0.QuestionItemUniqueID required",
+        "respondent: has fields the platform does not take: Shoe size",
+    ]
+
+
 def test_dead_letter_line_holds_the_record_as_json_values_and_no_secret(tmp_path: Path) -> None:
     path = tmp_path / "out" / "dead.jsonl"
     moment = dt.datetime(2024, 5, 1, 2, 0, tzinfo=dt.timezone.utc)

@@ -1,0 +1,1 @@
+"""target-hellocustomer: Singer target that adds respondents and answers to Hello Customer."""

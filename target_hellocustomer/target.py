@@ -1,0 +1,150 @@
+"""target-hellocustomer: settings, the streams it accepts, its pacing and its ledger."""
+
+from __future__ import annotations
+
+import typing as t
+from functools import cached_property
+from pathlib import Path
+
+from singer_sdk import typing as th
+from singer_sdk.authenticators import APIKeyAuthenticator
+
+from survey_common.push_target import PushTarget, push_settings
+from survey_common.ratelimit import MinIntervalLimiter
+from tap_hellocustomer import client
+from tap_hellocustomer.tap import CONNECTION_SETTINGS, GUID_PATTERN
+from target_hellocustomer.languages import ACCEPTED, language_guid
+from target_hellocustomer.ledger import Ledger
+from target_hellocustomer.sinks import DEFAULT_BATCH_SIZE, AnswersSink, RespondentsSink
+
+if t.TYPE_CHECKING:
+    from collections.abc import Hashable, MutableSet
+
+#: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
+DEFAULT_LEDGER_PATH = "hellocustomer-ledger.sqlite"
+
+
+class TargetHelloCustomer(PushTarget):
+    """Singer target for Hello Customer: respondents to survey, and answers to add."""
+
+    name = "target-hellocustomer"
+    platform_name = "Hello Customer"
+    schema_folder = "hellocustomer"
+    sink_classes = (RespondentsSink, AnswersSink)
+
+    config_jsonschema = th.PropertiesList(
+        *push_settings(CONNECTION_SETTINGS),
+        th.Property(
+            "campaign_id",
+            th.StringType(pattern=GUID_PATTERN),
+            title="Touchpoint GUID",
+            description=(
+                "Touchpoint (CampaignUniqueID, under Touchpoint Settings > General) that "
+                "respondents and answers go to when a record has no campaign_UniqueID of its own."
+            ),
+        ),
+        th.Property(
+            "default_language",
+            th.StringType(min_length=1),
+            title="Default language",
+            description=(
+                "Language of records that name none: an ISO 639-1 code (nl), an English name "
+                "(Dutch) or a GUID of the Hello Customer document's table."
+            ),
+        ),
+        th.Property(
+            "batch_size",
+            th.IntegerType(minimum=1),
+            default=DEFAULT_BATCH_SIZE,
+            title="Batch size",
+            description=(
+                "Respondents per addmultipletocache call. At one call a second a batch of N "
+                "sends up to N respondents a second; a batch Hello Customer refuses is split "
+                "to find its bad records, and one whose outcome is unknown (a read timeout) "
+                "goes to the dead-letter file whole."
+            ),
+        ),
+        th.Property(
+            "ledger_path",
+            th.StringType,
+            default=DEFAULT_LEDGER_PATH,
+            title="Ledger file",
+            description=(
+                "SQLite file that remembers who was pushed to which touchpoint and when, "
+                "across runs, since Hello Customer surveys a person again each time they are "
+                "added. A relative path is relative to the working directory; empty turns the "
+                "ledger off, and then only repeats within one run are skipped."
+            ),
+        ),
+        th.Property(
+            "resend_after_days",
+            th.IntegerType(minimum=0),
+            default=90,
+            title="Resend after days",
+            description=(
+                "Days (UTC dates) after which a person pushed to a touchpoint may be pushed to "
+                "it again; until then a record for them counts as already present. 0 allows "
+                "it in the next run. Answers are never sent twice."
+            ),
+        ),
+        th.Property(
+            "min_request_interval",
+            th.NumberType(minimum=0),
+            default=1.0,
+            title="Minimum request interval",
+            description=(
+                "Seconds from one answer of Hello Customer to the next call, for batches, "
+                "their parts and retries alike. Hello Customer answers 429 to calls less "
+                "than 1 second apart."
+            ),
+        ),
+    ).to_dict()
+
+    def authenticator(self) -> APIKeyAuthenticator:
+        """Send ``Authorization: basic <token>``, as tap-hellocustomer does."""
+        return APIKeyAuthenticator(
+            key="Authorization",
+            value=client.authorization_value(str(self.config["api_token"])),
+            location="header",
+        )
+
+    def error_message(self, body: t.Any) -> str | None:
+        """Hello Customer's validation message, as tap-hellocustomer reads it."""
+        return client.error_message(body)
+
+    @property
+    def request_limiter(self) -> MinIntervalLimiter:
+        """Every call waits ``min_request_interval`` after the previous answer."""
+        return MinIntervalLimiter(float(self.config.get("min_request_interval", 1.0)))
+
+    @cached_property
+    def ledger(self) -> Ledger | None:
+        """The run's ledger, opened at the first sink; None when ``ledger_path`` is empty."""
+        path = self.config.get("ledger_path")
+        return Ledger(Path(str(path))) if path else None
+
+    def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
+        """What was pushed to a stream: the ledger's keys, or this run's when it is off."""
+        if self.ledger is None:
+            return super().pushed_keys(stream)
+        days = self.config.get("resend_after_days") if stream == RespondentsSink.stream else None
+        return self.ledger.keys(stream, resend_after_days=days)
+
+    def process_endofpipe(self) -> None:
+        """Drain, write the final state and the summary, then close the ledger."""
+        try:
+            super().process_endofpipe()
+        finally:
+            if self.ledger is not None:
+                self.ledger.close()
+
+    def _check_formats(self, properties: dict[str, dict[str, t.Any]]) -> list[str]:
+        """Check also that ``default_language`` names a language of the document's table."""
+        problems = super()._check_formats(properties)
+        language = self._config.get("default_language")
+        if isinstance(language, str):
+            try:
+                language_guid(language)
+            except ValueError:
+                problems.append(f"config['default_language'] must be {ACCEPTED}, got {language!r}")
+        return problems

@@ -1,19 +1,23 @@
-"""singer-sdk's standard target tests for target-buenno and target-feedbackapi, against one sandbox.
+"""singer-sdk's standard target tests for the three targets, against one sandbox.
 
 The SDK pipes its own sample streams (``test_array_data``, ``TestCamelcase``, ...) into
 the target. The targets accept only their own stream names, so the configuration
 renames every sample stream with a stream map (``__alias__``), the way users rename
 theirs, and builds the fields a push needs from the sample's key: an email address for
-Buenno invitations, a name and a country for FeedbackAPI locations. Samples without a
-usable key are only renamed: their records are rejected into the dead-letter file,
-which is what the test then checks, that bad records do not stop a run.
+Buenno invitations and Hello Customer respondents, a name and a country for FeedbackAPI
+locations. Samples without a usable key are only renamed: their records are rejected
+into the dead-letter file, which is what the test then checks, that bad records do not
+stop a run.
 
 Every test of the SDK's target suite runs. Two sample files the suite leaves out are
 run by a custom suite: ``record_missing_required_property``, and
 ``multiple_state_messages`` with this project's stricter expectation (the SDK leaves
 that test out of its own suite, since which states a target relays depends on when it
-drains; these targets pass on every state once the records before it were pushed, so
-all five states of the file come out, in order).
+drains). target-buenno and target-feedbackapi push record by record and pass on every
+state once the records before it were pushed, so all five states of the file come out,
+in order. target-hellocustomer sends respondents in batches (of two here) and passes on
+a state only once the batch before it was sent: the states that come out are states of
+the file, in order, the last one among them, and not all of them held back to the end.
 
 The SDK builds the test classes when the module is collected, so the sandbox's port is
 chosen here and the server started by a module fixture before any test.
@@ -30,9 +34,11 @@ from singer_sdk.testing.suites import SingerTestSuite
 from singer_sdk.testing.target_tests import TargetRecordMissingRequiredProperty
 from singer_sdk.testing.templates import TargetFileTestTemplate
 
+from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
+from target_hellocustomer.target import TargetHelloCustomer
 from tests.integration.conftest import BUENNO_TOKEN, free_port
 
 if t.TYPE_CHECKING:
@@ -78,7 +84,7 @@ def stream_maps(
     return maps
 
 
-def invitation_fields(prefix: str, key: str) -> dict[str, str]:
+def email_fields(prefix: str, key: str) -> dict[str, str]:
     return {"email": f"'{prefix}.' + str({key}) + '@example.com'"}
 
 
@@ -99,8 +105,26 @@ class TargetPassesOnEveryState(TargetFileTestTemplate):
         assert self.runner.state_messages == states
 
 
+class TargetPassesOnStatesBehindBatches(TargetFileTestTemplate):
+    """States come out in order, the last one too, and some before the end of input."""
+
+    name = "multiple_state_messages"
+
+    def test(self) -> None:
+        self.runner.sync_all()
+        lines = (self.singer_filepath.read_text(encoding="utf-8")).splitlines()
+        states = [json.loads(line)["value"] for line in lines if '"STATE"' in line]
+        passed_on = self.runner.state_messages
+        assert passed_on == [state for state in states if state in passed_on]
+        assert passed_on[-1] == states[-1]
+        assert len(passed_on) > 1
+
+
 PROJECT_SUITE = SingerTestSuite(
     kind="target", tests=[TargetPassesOnEveryState, TargetRecordMissingRequiredProperty]
+)
+BATCHING_SUITE = SingerTestSuite(
+    kind="target", tests=[TargetPassesOnStatesBehindBatches, TargetRecordMissingRequiredProperty]
 )
 
 TestTargetBuenno = get_target_test_class(
@@ -109,7 +133,7 @@ TestTargetBuenno = get_target_test_class(
         "api_token": BUENNO_TOKEN,
         "api_url": f"http://127.0.0.1:{PORT}/buenno/api/v01",
         "form_id": 1,
-        "stream_maps": stream_maps("invitations", invitation_fields),
+        "stream_maps": stream_maps("invitations", email_fields),
     },
     custom_suites=[PROJECT_SUITE],
     suite_config=SuiteConfig(),
@@ -128,12 +152,37 @@ TestTargetFeedbackAPI = get_target_test_class(
     parse_env_config=False,
 )
 
+TestTargetHelloCustomer = get_target_test_class(
+    TargetHelloCustomer,
+    config={
+        "api_token": HELLOCUSTOMER_TOKEN,
+        "api_url": f"http://127.0.0.1:{PORT}/hellocustomer/V1.0/EN",
+        "campaign_id": TOUCHPOINT_STORE_VISIT,
+        "default_language": "en",
+        "batch_size": 2,
+        # Each test builds a new target, whose limiter cannot know when the one before
+        # made its last call: the throttle is off on both sides here, and pacing is
+        # tested in test_target_hellocustomer.py.
+        "min_request_interval": 0,
+        "stream_maps": stream_maps("respondents", email_fields),
+    },
+    custom_suites=[BATCHING_SUITE],
+    suite_config=SuiteConfig(),
+    parse_env_config=False,
+)
+
 
 @pytest.fixture(scope="module", autouse=True)
 def standard_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    """One sandbox for every standard test; the dead-letter files go to a folder of its own."""
+    """One sandbox for every standard test; dead-letter files and the ledger go to a folder."""
     folder = tmp_path_factory.mktemp("standard-targets")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)  # dead-letter.jsonl, the default, lands here
-        with SandboxServer(folder / "sandbox.db", port=PORT, seed=5, size=3) as server:
+        with SandboxServer(
+            folder / "sandbox.db",
+            port=PORT,
+            seed=5,
+            size=3,
+            hellocustomer_min_interval=0,
+        ) as server:
             yield server

@@ -134,6 +134,19 @@ class PushSinkBase(Sink):
         """
         return any(key in self.pushed_keys for key in keys)
 
+    def from_record_or_setting(self, record: dict[str, t.Any], field: str, setting: str) -> str:
+        """Return a record's ``field``, else the ``setting`` that stands in for it, as text.
+
+        Raises:
+            RecordRejectedError: when there is neither.
+        """
+        value = record.get(field) or self.config.get(setting)
+        if not value:
+            raise RecordRejectedError(
+                f"{field} is required: give one in the record or set {setting}"
+            )
+        return str(value)
+
     def plain_fields(self, record: dict[str, t.Any], *handled: str) -> dict[str, str]:
         """Return the schema's fields that hold a value, as text, but for those ``handled``.
 

@@ -61,17 +61,8 @@ class HelloCustomerSink(PushSinkBase):
         return document_names(values, self.push_schema.fields)
 
     def touchpoint(self, record: dict[str, t.Any]) -> str:
-        """Return the record's touchpoint, else the ``campaign_id`` setting, in lower case.
-
-        Raises:
-            RecordRejectedError: when there is neither.
-        """
-        guid = record.get("campaign_UniqueID") or self.config.get("campaign_id")
-        if not guid:
-            raise RecordRejectedError(
-                "campaign_UniqueID is required: give one in the record or set campaign_id"
-            )
-        return str(guid).lower()
+        """Return the record's touchpoint, else the ``campaign_id`` setting, in lower case."""
+        return self.from_record_or_setting(record, "campaign_UniqueID", "campaign_id").lower()
 
     def language(self, record: dict[str, t.Any], guid_field: str) -> str:
         """Return the GUID of the language in ``guid_field`` or ``language``, else the setting's.

@@ -12,7 +12,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from survey_common.push_target import PushTarget, push_settings
 from survey_common.ratelimit import MinIntervalLimiter
 from tap_hellocustomer import client
-from tap_hellocustomer.tap import CONNECTION_SETTINGS, GUID_PATTERN
+from tap_hellocustomer.tap import CONNECTION_SETTINGS, GUID_PATTERN, TapHelloCustomer
 from target_hellocustomer.languages import ACCEPTED, language_guid
 from target_hellocustomer.ledger import Ledger
 from target_hellocustomer.sinks import DEFAULT_BATCH_SIZE, AnswersSink, RespondentsSink
@@ -22,6 +22,8 @@ if t.TYPE_CHECKING:
 
 #: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
 DEFAULT_LEDGER_PATH = "hellocustomer-ledger.sqlite"
+#: tap-hellocustomer's pacing setting: the same limiter, declared and described once.
+MIN_REQUEST_INTERVAL = {**TapHelloCustomer.config_jsonschema["properties"]["min_request_interval"]}
 
 
 class TargetHelloCustomer(PushTarget):
@@ -87,18 +89,8 @@ class TargetHelloCustomer(PushTarget):
                 "it in the next run. Answers are never sent twice."
             ),
         ),
-        th.Property(
-            "min_request_interval",
-            th.NumberType(minimum=0),
-            default=1.0,
-            title="Minimum request interval",
-            description=(
-                "Seconds from one answer of Hello Customer to the next call, for batches, "
-                "their parts and retries alike. Hello Customer answers 429 to calls less "
-                "than 1 second apart."
-            ),
-        ),
     ).to_dict()
+    config_jsonschema["properties"]["min_request_interval"] = MIN_REQUEST_INTERVAL
 
     def authenticator(self) -> APIKeyAuthenticator:
         """Send ``Authorization: basic <token>``, as tap-hellocustomer does."""

@@ -97,59 +97,62 @@ class Ledger:
 
 
 class LedgerKeys(MutableSet[Hashable]):
-    """The keys of one stream's pushes still in force: those of this run and of the ledger."""
+    """The keys of one stream's pushes still in force, kept in the file only.
+
+    Memory does not grow with the run: a key added is in the file at once, and pushes
+    of this run are always in force (with ``resend_after_days`` 0, those since the run
+    opened the ledger are).
+    """
 
     def __init__(self, ledger: Ledger, stream: str, resend_after_days: int | None) -> None:
-        """Drop the stream's lapsed pushes from the file; they may be made again."""
+        """Fix what is in force for this run; drop the stream's lapsed pushes from the file."""
         self._ledger = ledger
         self._stream = stream
-        self._resend_after_days = resend_after_days
-        #: Pushes of this run, in force whatever ``resend_after_days`` says.
-        self._this_run: set[Hashable] = set()
+        self._in_force_since = self._cutoff(resend_after_days)
         with ledger.connection as connection:
             connection.execute(
                 "DELETE FROM pushed WHERE stream = ? AND pushed_at < ?",
-                (stream, self._in_force_since()),
+                (stream, self._in_force_since),
             )
 
-    def _in_force_since(self) -> str:
-        """The earliest ``pushed_at`` still in force, as the table writes it.
+    def _cutoff(self, resend_after_days: int | None) -> str:
+        """The earliest ``pushed_at`` in force during this run, as the table writes it.
 
-        A push made on day D lapses at the start of day D + ``resend_after_days`` (UTC).
+        A push made on day D lapses at the start of day D + ``resend_after_days`` (UTC),
+        and never before the run that made it ends.
         """
-        if self._resend_after_days is None:
+        if resend_after_days is None:
             return ""
-        today = self._ledger.now().astimezone(UTC).date()
-        first_day = today - dt.timedelta(days=self._resend_after_days - 1)
-        return to_iso_utc(dt.datetime.combine(first_day, dt.time(), tzinfo=UTC))
+        opened = self._ledger.now()
+        first_day = opened.astimezone(UTC).date() - dt.timedelta(days=resend_after_days - 1)
+        return to_iso_utc(min(opened, dt.datetime.combine(first_day, dt.time(), tzinfo=UTC)))
 
     def __contains__(self, key: object) -> bool:
-        """Tell whether a push with this key was made in this run or is in force in the file."""
-        if key in self._this_run:
-            return True
+        """Tell whether a push with this key is in force."""
         if not isinstance(key, tuple):
             return False
         row = self._ledger.connection.execute(
             "SELECT 1 FROM pushed WHERE stream = ? AND key = ? AND pushed_at >= ?",
-            (self._stream, _encode(key), self._in_force_since()),
+            (self._stream, _encode(key), self._in_force_since),
         ).fetchone()
         return row is not None
 
     def __iter__(self) -> Iterator[Hashable]:
-        """Yield every key in force, each once."""
-        yield from self._this_run
+        """Yield every key in force."""
         rows = self._ledger.connection.execute(
             "SELECT key FROM pushed WHERE stream = ? AND pushed_at >= ?",
-            (self._stream, self._in_force_since()),
+            (self._stream, self._in_force_since),
         )
-        for (text,) in rows.fetchall():
-            key = tuple(json.loads(text))
-            if key not in self._this_run:
-                yield key
+        for (text,) in rows:
+            yield tuple(json.loads(text))
 
     def __len__(self) -> int:
         """Count the keys in force."""
-        return sum(1 for _ in self)
+        row = self._ledger.connection.execute(
+            "SELECT COUNT(*) FROM pushed WHERE stream = ? AND pushed_at >= ?",
+            (self._stream, self._in_force_since),
+        ).fetchone()
+        return int(row[0])
 
     def add(self, value: Hashable) -> None:
         """Record one push made now."""
@@ -157,14 +160,12 @@ class LedgerKeys(MutableSet[Hashable]):
 
     def update(self, keys: Iterable[Hashable]) -> None:
         """Record pushes made now, in one transaction."""
-        keys = list(keys)
         pushed_at = to_iso_utc(self._ledger.now())
         with self._ledger.connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO pushed (stream, key, pushed_at) VALUES (?, ?, ?)",
                 [(self._stream, _encode(key), pushed_at) for key in keys],
             )
-        self._this_run.update(keys)
 
     def __ior__(self, keys: Set[Hashable]) -> LedgerKeys:
         """Record pushes made now, in one transaction (``pushed_keys |= keys``)."""
@@ -173,7 +174,6 @@ class LedgerKeys(MutableSet[Hashable]):
 
     def discard(self, value: Hashable) -> None:
         """Forget a push, so that it may be made again."""
-        self._this_run.discard(value)
         if isinstance(value, tuple):
             with self._ledger.connection as connection:
                 connection.execute(

@@ -50,6 +50,12 @@ def touchpoint_of(request: PushRequest) -> str:
     return request.path.split("/")[2]
 
 
+def api_says(response: requests.Response, messages: str | tuple[str, ...]) -> bool:
+    """Tell whether the API's message in an answer starts with one of ``messages``."""
+    message = api_errors.api_message(response, client.error_message) or ""
+    return message.startswith(messages)
+
+
 class HelloCustomerSink(PushSinkBase):
     """What both streams share: field names, touchpoint, language, and answers that stop the run."""
 
@@ -106,12 +112,6 @@ class HelloCustomerSink(PushSinkBase):
                 "its own can succeed, so the run stops here. Check the campaign_id setting."
             )
         return super().outcome_of(request, response)
-
-
-def api_says(response: requests.Response, messages: str | tuple[str, ...]) -> bool:
-    """Tell whether the API's message in an answer starts with one of ``messages``."""
-    message = api_errors.api_message(response, client.error_message) or ""
-    return message.startswith(messages)
 
 
 class RespondentsSink(HelloCustomerSink, BatchPushSink):

@@ -65,7 +65,7 @@ def test_a_push_is_in_force_for_whole_utc_days_whatever_the_hour(tmp_path: Path)
     assert pushed_again_allowed(MONDAY_2AM + dt.timedelta(days=1, hours=23, minutes=58))
 
 
-def test_keys_of_this_run_hold_even_with_resend_after_0_days(tmp_path: Path) -> None:
+def test_pushes_of_this_run_are_in_force_even_with_resend_after_0_days(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.sqlite", clock=Clock(MONDAY_2AM))
     keys = ledger.keys("respondents", resend_after_days=0)
 
@@ -73,8 +73,9 @@ def test_keys_of_this_run_hold_even_with_resend_after_0_days(tmp_path: Path) -> 
 
     assert person("a@example.com") in keys
     assert set(keys) == {person("a@example.com"), person("b@example.com")}
+    assert len(keys) == 2
     ledger.close()
-    next_run = Ledger(tmp_path / "ledger.sqlite", clock=Clock(MONDAY_2AM))
+    next_run = Ledger(tmp_path / "ledger.sqlite", clock=Clock(MONDAY_2AM + dt.timedelta(minutes=1)))
     assert len(next_run.keys("respondents", resend_after_days=0)) == 0
     next_run.close()
 

@@ -15,24 +15,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
 
 
-class FeedbackAPISink(RecordPushSink):
-    """What FeedbackAPI sinks share: the ``default_location`` setting."""
-
-    def location(self, record: dict[str, t.Any]) -> str:
-        """Return the record's location, else the ``default_location`` setting.
-
-        Raises:
-            RecordRejectedError: when there is neither.
-        """
-        location = record.get("location") or self.config.get("default_location")
-        if not location:
-            raise RecordRejectedError(
-                "location is required: give one in the record or set default_location"
-            )
-        return str(location)
-
-
-class CustomersSink(FeedbackAPISink):
+class CustomersSink(RecordPushSink):
     """Creates customers with ``POST /customers``.
 
     FeedbackAPI treats a customer whose email or mobile number exists as an update of
@@ -52,7 +35,7 @@ class CustomersSink(FeedbackAPISink):
                 body["mobile_number"] = to_e164(mobile, body.get("country_code"))
         if "email" not in body and "mobile_number" not in body:
             raise RecordRejectedError("email or mobile_number is required")
-        body["location"] = self.location(record)
+        body["location"] = self.from_record_or_setting(record, "location", "default_location")
         return PushRequest("POST", "/customers", json=body)
 
     def dedupe_keys(self, request: PushRequest) -> Iterable[Hashable]:
@@ -69,7 +52,7 @@ class CustomersSink(FeedbackAPISink):
         ]
 
 
-class LocationsSink(FeedbackAPISink):
+class LocationsSink(RecordPushSink):
     """Creates locations with ``POST /locations``.
 
     The API cannot tell a location sent twice from two locations, so a failed request
@@ -93,7 +76,7 @@ class LocationsSink(FeedbackAPISink):
         return [tuple(sorted((name, str(value).casefold()) for name, value in body.items()))]
 
 
-class FeedbackRequestsSink(FeedbackAPISink):
+class FeedbackRequestsSink(RecordPushSink):
     """Creates stand-alone feedback requests with ``POST /feedback-request``.
 
     A request sent twice messages the customer twice, so a failed request is sent
@@ -107,7 +90,7 @@ class FeedbackRequestsSink(FeedbackAPISink):
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """``due`` as ISO 8601 in UTC, as the document describes it."""
         body: dict[str, t.Any] = self.plain_fields(record, "location", "due", "suppress_message")
-        body["location"] = self.location(record)
+        body["location"] = self.from_record_or_setting(record, "location", "default_location")
         if record.get("due") is not None:
             with field_rule("due", "must be an ISO 8601 date-time or epoch seconds"):
                 body["due"] = normalize_timestamp(record["due"])

@@ -105,10 +105,14 @@ def print_summary(output: Path) -> None:
     if not database.exists():
         print(f"\nNothing was loaded: {database} does not exist.")
         return
-    with closing(duckdb.connect(str(database), read_only=True)) as connection:
-        counts = table_counts(connection)
-        nps = nps_by_month(connection, set(counts))
-        sent, read_back, same_score = round_trip(connection, set(counts))
+    try:
+        with closing(duckdb.connect(str(database), read_only=True)) as connection:
+            counts = table_counts(connection)
+            nps = nps_by_month(connection, set(counts))
+            sent, read_back, same_score = round_trip(connection, set(counts))
+    except duckdb.Error as error:
+        print(f"\nCannot read {database}: {error}")
+        return
     print(f"\nRows in {database} (DuckDB, one schema per platform):")
     for table, rows in counts.items():
         print(f"  {table:<34}{rows:>7}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts import readme_settings
+from scripts import demo, readme_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MELTANO_CAPABILITIES = {"catalog", "discover", "state", "about", "stream-maps", "schema-flattening"}
@@ -90,3 +90,38 @@ def test_meltano_file_holds_no_secret() -> None:
                     assert value.startswith("$"), (environment["name"], plugin["name"], key)
                 checked += 1
     assert checked >= 12  # six connectors, in the sandbox and in prod
+
+
+def test_readme_quick_start_is_make_demo_and_make_test() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    first_block = quick_start.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in first_block.splitlines()]
+    assert commands == ["make demo", "make test"]
+
+
+def test_every_plugin_installs_from_this_checkout_or_pypi() -> None:
+    for name, plugin in meltano_plugins().items():
+        pip_url = plugin.get("pip_url", "")
+        assert "git+" not in pip_url, name
+        assert "://" not in pip_url, name
+        assert "namespace" in plugin or "inherit_from" in plugin, f"{name} would need the Hub"
+
+
+def test_target_duckdb_keeps_the_duckdb_it_writes_rows_with() -> None:
+    assert "duckdb==1.2.2" in meltano_plugins()["target-duckdb"]["pip_url"].split()
+
+
+def test_the_demo_sandbox_allows_the_interval_the_sandbox_environment_uses() -> None:
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    sandbox = next(env for env in project["environments"] if env["name"] == "sandbox")
+    plugins = sandbox["config"]["plugins"]
+    intervals = {
+        plugin["name"]: plugin["config"]["min_request_interval"]
+        for plugin in plugins["extractors"] + plugins["loaders"]
+        if "min_request_interval" in plugin.get("config", {})
+    }
+    assert intervals == {
+        "tap-hellocustomer": float(demo.HELLOCUSTOMER_MIN_INTERVAL),
+        "target-hellocustomer": float(demo.HELLOCUSTOMER_MIN_INTERVAL),
+    }

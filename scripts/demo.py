@@ -73,10 +73,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     output.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
-    with _sandbox(output, args.size) as url:
-        print(f"survey-sandbox is serving seeded data at {url} (log: {output / 'sandbox.log'})")
-        print(f"meltano run {JOB} (log: {output / 'meltano.log'})", flush=True)
-        status = _run_job(_pipeline_env(url, output), output / "meltano.log")
+    try:
+        with _sandbox(output, args.size) as url:
+            print(f"survey-sandbox is serving seeded data at {url} (log: {output / 'sandbox.log'})")
+            print(f"meltano run {JOB} (log: {output / 'meltano.log'})", flush=True)
+            status = _run_job(_pipeline_env(url, output), output / "meltano.log")
+    except SandboxError as error:
+        print(f"The demo cannot start: {error}")
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted: survey-sandbox stopped.")
+        return 130
     print("survey-sandbox stopped.")
     print_summary(output)
     elapsed = time.monotonic() - started
@@ -87,9 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _interrupt(signum: int, _frame: FrameType | None) -> None:
-    """Turn SIGTERM into an exception, so that the sandbox is stopped on the way out."""
-    raise SystemExit(128 + signum)
+class SandboxError(Exception):
+    """The sandbox exited before it listened."""
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    """Treat SIGTERM as Ctrl-C, so that the sandbox is stopped on the way out."""
+    raise KeyboardInterrupt
 
 
 @contextmanager
@@ -97,7 +108,7 @@ def _sandbox(output: Path, size: int) -> Iterator[str]:
     """Run ``survey-sandbox`` on a free port for the duration of the block; yield its URL.
 
     Raises:
-        RuntimeError: When the sandbox exits before it listens.
+        SandboxError: When the sandbox exits before it listens.
     """
     log_path = output / "sandbox.log"
     with log_path.open("w", encoding="utf-8") as log:
@@ -121,7 +132,7 @@ def _sandbox(output: Path, size: int) -> Iterator[str]:
             assert process.stdout is not None  # noqa: S101 - Popen was given stdout=PIPE
             line = process.stdout.readline()
             if not line.startswith("survey-sandbox listening on "):
-                raise RuntimeError(f"survey-sandbox did not start; see {log_path}")
+                raise SandboxError(f"survey-sandbox did not start; see {log_path}")
             yield line.rsplit(" ", 1)[1].strip()
         finally:
             process.terminate()

@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+# Meltano installs each plugin of meltano.yml in its own venv under .meltano/.
+PLUGINS_STAMP := .meltano/.installed-plugins
 
-.PHONY: help install test lint typecheck unit readme clean
+.PHONY: help install plugins demo test lint typecheck unit readme clean
 
 help:
+	@echo "make demo    - install the project and Meltano's plugins, run the demo pipelines against"
+	@echo "               a local sandbox into output/survey.duckdb, print what landed"
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
 	@echo "make readme  - regenerate the README's settings tables from --about"
-	@echo "make clean   - remove the virtual environment and caches"
+	@echo "make clean   - remove the virtual environments (.venv, .meltano), output/ and caches"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +24,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(PLUGINS_STAMP): meltano.yml pyproject.toml $(STAMP)
+	$(BIN)/meltano install
+	touch $(PLUGINS_STAMP)
+
+plugins: $(PLUGINS_STAMP)
+
+demo: $(PLUGINS_STAMP)
+	$(BIN)/python -m scripts.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,4 +53,4 @@ readme: $(STAMP)
 	$(BIN)/python scripts/readme_settings.py --write
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info
+	rm -rf $(VENV) .meltano output .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

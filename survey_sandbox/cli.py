@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from types import FrameType
 
+from survey_sandbox.faults import FAULT_KINDS, FaultPlan, parse_kinds
 from survey_sandbox.platforms import PLATFORM_CLASSES
 from survey_sandbox.server import SandboxServer
 
@@ -27,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="survey-sandbox",
         description="Local HTTP server that behaves like the survey platforms' APIs,\n"
-        "with deterministic seeded data kept in SQLite.",
+        "with deterministic seeded data kept in SQLite. Prints its URL as the first line\n"
+        "on stdout, logs one line per request on stderr (method, path, status, time;\n"
+        "never a query string or a token) and stops cleanly on SIGTERM or Ctrl-C.",
         epilog=f"platforms and their tokens:\n{platforms}\n\n"
         "admin endpoints (no authentication):\n"
         "  GET  /_sandbox/health\n"
@@ -73,6 +76,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds Hello Customer requires between two calls of one token, answering 429"
         " to faster ones; 0 turns the throttle off (%(default)s)",
     )
+    faults = parser.add_argument_group(
+        "fault injection",
+        "A share of the API calls of every platform fails, as real networks and gateways\n"
+        "fail; admin endpoints never do. Which calls fail follows from --seed, so a run\n"
+        "can be replayed. Lines of failed calls in the log end with fault=KIND.",
+    )
+    faults.add_argument(
+        "--fault-rate",
+        type=_share,
+        default=0.0,
+        metavar="RATE",
+        help="share of API calls that fail, from 0 (none) to 1 (all) (%(default)s)",
+    )
+    faults.add_argument(
+        "--fault-kinds",
+        type=_fault_kinds,
+        default=FAULT_KINDS,
+        metavar="KINDS",
+        help="comma-separated kinds drawn with equal chances: 429 (Too Many Requests with"
+        " Retry-After), 5xx (500, 502, 503 or 504), drop (connection closed without an"
+        " answer), slow (answered after --slow-seconds); the call is not processed except"
+        f" when slow ({','.join(FAULT_KINDS)})",
+    )
+    faults.add_argument(
+        "--slow-seconds",
+        type=_seconds,
+        default=2.0,
+        metavar="SECONDS",
+        help="delay of a slow answer (%(default)s)",
+    )
+    faults.add_argument(
+        "--retry-after",
+        type=_non_negative,
+        default=1,
+        metavar="SECONDS",
+        help="Retry-After of an injected 429, in whole seconds (%(default)s)",
+    )
     return parser
 
 
@@ -98,6 +138,25 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _share(text: str) -> float:
+    """Parse a share from 0 to 1 for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def _fault_kinds(text: str) -> tuple[str, ...]:
+    """Parse a comma-separated list of fault kinds for argparse."""
+    try:
+        return parse_kinds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the sandbox until SIGTERM or SIGINT; return the exit code."""
     args = build_parser().parse_args(argv)
@@ -119,6 +178,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         size=args.size,
         reset=args.reset,
         hellocustomer_min_interval=args.hellocustomer_min_interval,
+        faults=FaultPlan(
+            rate=args.fault_rate,
+            kinds=args.fault_kinds,
+            slow_seconds=args.slow_seconds,
+            retry_after=args.retry_after,
+        ),
     )
     try:
         sandbox.start()

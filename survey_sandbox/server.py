@@ -7,8 +7,8 @@ Paths:
 - ``/_sandbox/<platform>/...``: the platform's admin endpoints (no authentication).
 
 :class:`SandboxApp.dispatch` is the one place every request passes through, so behaviour
-that concerns all platforms (such as injected faults) wraps it. :class:`SandboxServer`
-runs the whole sandbox in a background thread for tests and scripts.
+that concerns all platforms wraps it: injected faults (:mod:`survey_sandbox.faults`).
+:class:`SandboxServer` runs the whole sandbox in a background thread for tests and scripts.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from survey_sandbox.faults import FAULT_HEADER, DroppedConnection, FaultInjector, FaultPlan
 from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
 from survey_sandbox.store import Store
@@ -130,12 +131,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
             )
             try:
                 response = self.server.dispatch(request)
+            except DroppedConnection:
+                # No answer at all: the client sees the connection close under it.
+                self.close_connection = True
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                logger.info("%s %s dropped %.1fms fault=drop", self.command, split.path, elapsed_ms)
+                return
             except Exception:
                 logger.exception("%s %s failed", self.command, split.path)
                 response = _error(500, "Internal sandbox error")
         self._write(response)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.info("%s %s %d %.1fms", self.command, split.path, response.status, elapsed_ms)
+        fault = dict(response.headers).get(FAULT_HEADER)
+        logger.info(
+            "%s %s %d %.1fms%s",
+            self.command,
+            split.path,
+            response.status,
+            elapsed_ms,
+            f" fault={fault}" if fault else "",
+        )
 
     def _write(self, response: Response) -> None:
         """Send status, headers (always with ``Content-Length``) and body."""
@@ -212,6 +227,7 @@ class SandboxServer:
         size: int = 500,
         reset: bool = False,
         hellocustomer_min_interval: float = 1.0,
+        faults: FaultPlan | None = None,
     ) -> None:
         """Describe the sandbox to run; nothing is opened until :meth:`start`.
 
@@ -226,6 +242,8 @@ class SandboxServer:
             reset: Wipe and seed again even when the file's data could be reused.
             hellocustomer_min_interval: Seconds Hello Customer requires between two calls of
                 one token (the vendor allows one a second); 0 turns its throttle off.
+            faults: How a share of API calls fails (429, 5xx, dropped, slow); ``None``
+                or a rate of 0: never. The faults follow from ``seed``.
         """
         if size < 0:
             raise ValueError("size must not be negative")
@@ -237,6 +255,7 @@ class SandboxServer:
         self._size = size
         self._reset = reset
         self._hellocustomer_min_interval = hellocustomer_min_interval
+        self._faults = faults
         self._store: Store | None = None
         self._platforms: dict[str, Platform] = {}
         self._httpd: _HTTPServer | None = None
@@ -263,7 +282,10 @@ class SandboxServer:
                     self._seed,
                     self._size,
                 )
-            httpd = _HTTPServer(self._address, SandboxApp(platforms).dispatch)
+            dispatch: Dispatch = SandboxApp(platforms).dispatch
+            if self._faults is not None and self._faults.rate > 0:
+                dispatch = FaultInjector(dispatch, self._faults, seed=self._seed)
+            httpd = _HTTPServer(self._address, dispatch)
         except BaseException:
             store.close()
             raise

@@ -8,13 +8,13 @@ import typing as t
 import requests
 
 from survey_common.timestamps import parse_timestamp, to_iso_utc
+from survey_sandbox.faults import FaultPlan
+from survey_sandbox.server import SandboxServer
 from tests.integration.conftest import BUENNO_TOKEN, SANDBOX_SIZE, run_tap_process
 
 if t.TYPE_CHECKING:
     import sqlite3
     from pathlib import Path
-
-    from survey_sandbox.server import SandboxServer
 
 TOKEN_FORMS = [1, 2, 3]  # the forms sandbox-buenno-token can access
 
@@ -148,3 +148,18 @@ def test_rejected_token_fails_with_a_clear_message(sandbox: SandboxServer, tmp_p
     assert "Buenno rejected the API token (HTTP 401" in run.stderr
     assert wrong not in run.stderr
     assert wrong not in run.stdout
+
+
+def test_injected_429s_cost_retries_but_no_record(tmp_path: Path) -> None:
+    """Half the calls throttled, by the sandbox's global fault injection: nothing lost or doubled."""
+    plan = FaultPlan(rate=0.5, kinds=("429",), retry_after=0)
+    runs = {}
+    for name, faults in (("calm", None), ("faulty", plan)):
+        (tmp_path / name).mkdir()
+        with SandboxServer(tmp_path / "sandbox.db", seed=7, size=SANDBOX_SIZE, faults=faults) as sb:
+            runs[name] = run_tap_process("tap_buenno", config_for(sb), tmp_path / name)
+    expected, run = runs["calm"], runs["faulty"]
+
+    for stream in ("forms", "invitations", "replies", "reply_answers"):
+        assert run.output.records(stream) == expected.output.records(stream), stream
+    assert "429" in run.stderr

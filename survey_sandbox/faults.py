@@ -1,0 +1,188 @@
+"""Faults injected into every platform's API at once, as real networks and gateways fail.
+
+A pipeline that passes against a sandbox that always answers at once proves little about
+a night when the vendor's gateway throttles, restarts or hangs. :class:`FaultInjector`
+wraps :meth:`SandboxApp.dispatch <survey_sandbox.server.SandboxApp.dispatch>`, the one
+place every request passes through, and lets a share of the API calls fail in one of four
+ways:
+
+- ``429``: Too Many Requests with a ``Retry-After`` header; the call is not processed.
+- ``5xx``: 500, 502, 503 or 504, as a gateway sends them (plain text, not the vendor's
+  JSON); the call is not processed.
+- ``drop``: the connection is closed without any answer; the call is not processed.
+- ``slow``: the answer comes, but only after a delay.
+
+Admin endpoints (``/_sandbox/...``) never fail, so tests and scripts can always steer the
+sandbox. The faults are drawn from the sandbox's seed: the n-th API call of a run meets
+the same fate every time, so a failure seen once can be replayed.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from survey_sandbox.web import Request, Response
+
+FAULT_KINDS = ("429", "5xx", "drop", "slow")
+"""Every kind of fault, in the order ``--help`` lists them."""
+
+FAULT_HEADER = "X-Sandbox-Fault"
+"""Header naming the fault an answer carries, so that logs and clients can tell it apart."""
+
+ADMIN_PREFIX = "/_sandbox/"
+"""Paths below this prefix are the sandbox's own and never fail."""
+
+_SERVER_ERRORS = (500, 502, 503, 504)
+_REASONS = {
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+Dispatch = Callable[[Request], Response]
+
+
+class DroppedConnection(Exception):  # noqa: N818 - names the event, as ConnectionResetError does
+    """Raised instead of an answer: the HTTP layer closes the connection without replying."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """How often API calls fail and how.
+
+    Attributes:
+        rate: Share of API calls that meet a fault, from 0 (none) to 1 (every one).
+        kinds: The kinds to draw from, with equal chances (see :data:`FAULT_KINDS`).
+        slow_seconds: Delay of a ``slow`` answer.
+        retry_after: Seconds an injected 429 asks the client to wait.
+    """
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = FAULT_KINDS
+    slow_seconds: float = 2.0
+    retry_after: int = 1
+
+    def __post_init__(self) -> None:
+        """Refuse a plan that could not be carried out, naming the bad value.
+
+        Raises:
+            ValueError: For a rate outside 0 to 1, an unknown or missing kind, a negative
+                or infinite delay, or a negative ``retry_after``.
+        """
+        if not 0 <= self.rate <= 1:
+            raise ValueError("the fault rate must be between 0 and 1")
+        if not self.kinds:
+            raise ValueError("at least one fault kind is needed")
+        unknown = sorted(set(self.kinds) - set(FAULT_KINDS))
+        if unknown:
+            raise ValueError(
+                f"unknown fault kind {', '.join(unknown)}; choose from {', '.join(FAULT_KINDS)}"
+            )
+        if not 0 <= self.slow_seconds < float("inf"):
+            raise ValueError("slow_seconds must be a finite number, at least 0")
+        if self.retry_after < 0:
+            raise ValueError("retry_after must not be negative")
+
+
+class FaultInjector:
+    """A dispatch function that lets a share of API calls fail before the platform sees them.
+
+    Example::
+
+        dispatch = FaultInjector(app.dispatch, FaultPlan(rate=0.1), seed=42)
+    """
+
+    def __init__(
+        self,
+        dispatch: Dispatch,
+        plan: FaultPlan,
+        *,
+        seed: int,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Wrap ``dispatch``.
+
+        Args:
+            dispatch: Answers the calls that meet no fault (and the slow ones, late).
+            plan: How often and how calls fail.
+            seed: The sandbox's seed; the sequence of faults follows from it.
+            sleep: Waits out a slow answer; tests pass a recorder.
+        """
+        self._dispatch = dispatch
+        self._plan = plan
+        self._sleep = sleep
+        self._random = random.Random(f"survey-sandbox faults {seed}")  # noqa: S311 - not security
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Response:
+        """Answer ``request``, or fail it as the plan draws.
+
+        Raises:
+            DroppedConnection: When the call's fault is ``drop``.
+        """
+        if request.path.startswith(ADMIN_PREFIX):
+            return self._dispatch(request)
+        fault = self._draw()
+        if fault is None:
+            return self._dispatch(request)
+        kind, status = fault
+        if kind == "drop":
+            raise DroppedConnection
+        if kind == "slow":
+            self._sleep(self._plan.slow_seconds)
+            return _marked(self._dispatch(request), kind)
+        retry_after = (("Retry-After", str(self._plan.retry_after)),) if kind == "429" else ()
+        return _gateway_answer(status, kind, retry_after)
+
+    def _draw(self) -> tuple[str, int] | None:
+        """Draw the next call's fault and the status it answers with; ``None``: no fault.
+
+        One lock keeps the sequence of draws, and so the faults, the same for a seed
+        whichever server thread serves the call. The status matters to 429 and 5xx only.
+        """
+        with self._lock:
+            if self._random.random() >= self._plan.rate:
+                return None
+            kind = self._random.choice(self._plan.kinds)
+            if kind == "5xx":
+                return kind, self._random.choice(_SERVER_ERRORS)
+            return kind, HTTPStatus.TOO_MANY_REQUESTS
+
+
+def parse_kinds(text: str) -> tuple[str, ...]:
+    """Read a comma-separated list of fault kinds, such as ``429,5xx``.
+
+    Raises:
+        ValueError: For an empty list or an unknown kind.
+    """
+    kinds = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    FaultPlan(kinds=kinds)  # checks them
+    return kinds
+
+
+def _marked(response: Response, kind: str) -> Response:
+    """Return ``response`` with the header that names its fault."""
+    return Response(
+        status=response.status,
+        body=response.body,
+        content_type=response.content_type,
+        headers=(*response.headers, (FAULT_HEADER, kind)),
+    )
+
+
+def _gateway_answer(status: int, kind: str, headers: Sequence[tuple[str, str]]) -> Response:
+    """Build the plain-text answer a gateway in front of the API would send."""
+    body = f"{status} {_REASONS[status]} (injected by survey-sandbox)\n".encode()
+    return Response(
+        status=status,
+        body=body,
+        content_type="text/plain; charset=utf-8",
+        headers=(*headers, (FAULT_HEADER, kind)),
+    )

@@ -4,10 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: help install test lint typecheck unit readme clean
+.PHONY: help install test lint typecheck unit readme bench clean
 
 help:
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
+	@echo "make bench   - install .[dev,bench], run the benchmarks, write benchmarks/results/"
 	@echo "make readme  - regenerate the README's settings tables from --about"
 	@echo "make clean   - remove the virtual environment and caches"
 
@@ -38,6 +39,14 @@ test: lint typecheck unit
 
 readme: $(STAMP)
 	$(BIN)/python scripts/readme_settings.py --write
+
+# The benchmarks need matplotlib for their chart, which the tests do not.
+$(VENV)/.installed-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -305,9 +305,7 @@ def test_chunked_bodies_are_refused(fresh_sandbox: SandboxServer, session):
     assert response.status_code == 411
 
 
-def test_platform_sizes_seed_each_platform_on_its_own_and_api_calls_are_counted(
-    tmp_path, session
-):
+def test_platform_sizes_seed_each_platform_on_its_own_and_api_calls_are_counted(tmp_path, session):
     with SandboxServer(
         tmp_path / "sandbox.db", size=5, platform_sizes={"buenno": 7, "hellocustomer": 0}
     ) as sandbox:

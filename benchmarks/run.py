@@ -118,30 +118,32 @@ class Run:
 
 def run_process(args: list[str], *, stdin: Path | None = None, capture: bool = False) -> Run:
     """Run ``args`` to completion and measure its wall time and its own peak RSS."""
-    out = subprocess.PIPE if capture else subprocess.DEVNULL
     with (
         open(stdin or os.devnull, "rb") as source,  # noqa: PTH123 - a plain binary handle
         tempfile.TemporaryFile() as stdout_file,
         tempfile.TemporaryFile() as stderr_file,
+        tempfile.TemporaryDirectory() as scratch,
     ):
+        rss_file = Path(scratch) / "rss"
+        measured = [sys.executable, "-m", "benchmarks.measure", str(rss_file), *args]
         started = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 - our own entry points
-            args,
+        process = subprocess.run(  # noqa: S603 - our own entry points
+            measured,
             stdin=source,
-            stdout=stdout_file if out == subprocess.PIPE else out,
+            stdout=stdout_file if capture else subprocess.DEVNULL,
             stderr=stderr_file,
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             stderr_file.seek(0)
             tail = stderr_file.read()[-3000:].decode(errors="replace")
             raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{tail}")
         stdout_file.seek(0)
         text = stdout_file.read().decode() if capture else ""
-    # ru_maxrss is in kilobytes on Linux.
-    return Run(elapsed, usage.ru_maxrss / 1024, text)
+        # ru_maxrss is in kilobytes on Linux.
+        peak_mb = int(rss_file.read_text()) / 1024
+    return Run(elapsed, peak_mb, text)
 
 
 def executable(name: str) -> str:

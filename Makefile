@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed-dev
 # Meltano installs each plugin of meltano.yml in its own venv under .meltano/.
 PLUGINS_STAMP := .meltano/.installed-plugins
 
-.PHONY: help install plugins demo test lint typecheck unit readme clean
+.PHONY: help install plugins demo test lint typecheck unit readme bench clean
 
 help:
 	@echo "make demo    - install the project and Meltano's plugins, run the demo pipelines against"
 	@echo "               a local sandbox into output/survey.duckdb, print what landed"
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
+	@echo "make bench   - install .[dev,bench], run the benchmarks, write benchmarks/results/"
 	@echo "make readme  - regenerate the README's settings tables from --about"
 	@echo "make clean   - remove the virtual environments (.venv, .meltano), output/ and caches"
 
@@ -51,6 +52,14 @@ test: lint typecheck unit
 
 readme: $(STAMP)
 	$(BIN)/python scripts/readme_settings.py --write
+
+# The benchmarks need matplotlib for their chart, which the tests do not.
+$(VENV)/.installed-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .meltano output .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -18,7 +18,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from types import TracebackType
@@ -54,6 +54,16 @@ class SandboxApp:
         """
         self._platforms = tuple(platforms)
         self._by_name = {platform.name: platform for platform in platforms}
+        self._api_calls = dict.fromkeys(self._by_name, 0)
+        self._api_calls_lock = threading.Lock()
+
+    def api_calls(self, platform: str) -> int:
+        """Return how many API requests the platform has answered, whatever their status.
+
+        Benchmarks compare this with the fewest requests the API allows for a sync.
+        """
+        with self._api_calls_lock:
+            return self._api_calls[platform]
 
     def dispatch(self, request: Request) -> Response:
         """Answer one request: health, a platform's admin endpoint, or a platform's API."""
@@ -71,6 +81,8 @@ class SandboxApp:
         for platform in self._platforms:
             root = platform.api_root
             if path == root or path.startswith(f"{root}/"):
+                with self._api_calls_lock:
+                    self._api_calls[platform.name] += 1
                 return platform.handle_api(request, path[len(root) :])
         return _error(404, "Not found")
 
@@ -228,6 +240,7 @@ class SandboxServer:
         reset: bool = False,
         hellocustomer_min_interval: float = 1.0,
         faults: FaultPlan | None = None,
+        platform_sizes: Mapping[str, int] | None = None,
     ) -> None:
         """Describe the sandbox to run; nothing is opened until :meth:`start`.
 
@@ -244,6 +257,8 @@ class SandboxServer:
                 one token (the vendor allows one a second); 0 turns its throttle off.
             faults: How a share of API calls fails (429, 5xx, dropped, slow); ``None``
                 or a rate of 0: never. The faults follow from ``seed``.
+            platform_sizes: A size per platform name that replaces ``size`` for that
+                platform, so a benchmark seeds a large data set only where it reads one.
         """
         if size < 0:
             raise ValueError("size must not be negative")
@@ -256,8 +271,12 @@ class SandboxServer:
         self._reset = reset
         self._hellocustomer_min_interval = hellocustomer_min_interval
         self._faults = faults
+        self._platform_sizes = dict(platform_sizes or {})
+        if any(value < 0 for value in self._platform_sizes.values()):
+            raise ValueError("platform sizes must not be negative")
         self._store: Store | None = None
         self._platforms: dict[str, Platform] = {}
+        self._app: SandboxApp | None = None
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -274,15 +293,17 @@ class SandboxServer:
                 for platform_class in PLATFORM_CLASSES
             ]
             for platform in platforms:
-                seeded = platform.prepare(seed=self._seed, size=self._size, reset=self._reset)
+                size = self._platform_sizes.get(platform.name, self._size)
+                seeded = platform.prepare(seed=self._seed, size=size, reset=self._reset)
                 logger.info(
                     "%s: %s data for seed %d, size %d",
                     platform.name,
                     "generated" if seeded else "reusing",
                     self._seed,
-                    self._size,
+                    size,
                 )
-            dispatch: Dispatch = SandboxApp(platforms).dispatch
+            app = SandboxApp(platforms)
+            dispatch: Dispatch = app.dispatch
             if self._faults is not None and self._faults.rate > 0:
                 dispatch = FaultInjector(dispatch, self._faults, seed=self._seed)
             httpd = _HTTPServer(self._address, dispatch)
@@ -291,6 +312,7 @@ class SandboxServer:
             raise
         self._store = store
         self._platforms = {platform.name: platform for platform in platforms}
+        self._app = app
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever,
@@ -335,6 +357,16 @@ class SandboxServer:
             raise RuntimeError("the sandbox is not running")
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def api_calls(self, platform: str) -> int:
+        """Return how many API requests the platform has answered since the sandbox started.
+
+        Raises:
+            KeyError: When no platform has that name.
+        """
+        if self._app is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._app.api_calls(platform)
 
     def base_url(self, platform: str) -> str:
         """A platform's API base URL, e.g. ``http://127.0.0.1:54321/buenno/api/v01``.

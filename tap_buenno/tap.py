@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
 
-from survey_common.settings import SecretSafeConfigMixin, connection_settings
+from survey_common.settings import connection_settings
+from survey_common.tap import SurveyTap
 from tap_buenno import streams
 from tap_buenno.client import BuennoStream
 
@@ -18,7 +18,7 @@ CONNECTION_SETTINGS = connection_settings(
 )
 
 
-class TapBuenno(SecretSafeConfigMixin, Tap):
+class TapBuenno(SurveyTap):
     """Singer tap for Buenno: forms, invitations, replies and their answers."""
 
     name = "tap-buenno"

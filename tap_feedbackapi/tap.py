@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
 
-from survey_common.settings import SecretSafeConfigMixin, connection_settings
+from survey_common.settings import connection_settings
+from survey_common.tap import SurveyTap
 from tap_feedbackapi import streams
 from tap_feedbackapi.client import FeedbackAPIStream
 
@@ -21,7 +21,7 @@ CONNECTION_SETTINGS = connection_settings(
 )
 
 
-class TapFeedbackAPI(SecretSafeConfigMixin, Tap):
+class TapFeedbackAPI(SurveyTap):
     """Singer tap for FeedbackAPI: all seven resources, incrementally, with typed records."""
 
     name = "tap-feedbackapi"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 
-from singer_sdk import Stream, Tap
+from singer_sdk import Stream
 from singer_sdk import typing as th
 
 from survey_common.ratelimit import MinIntervalLimiter
-from survey_common.settings import SecretSafeConfigMixin, connection_settings
+from survey_common.settings import connection_settings
+from survey_common.tap import SurveyTap
 from survey_common.timestamps import UTC, parse_timestamp
 from tap_hellocustomer import streams
 from tap_hellocustomer.client import whole_second
@@ -26,7 +27,7 @@ CONNECTION_SETTINGS = connection_settings(
 GUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
 
-class TapHelloCustomer(SecretSafeConfigMixin, Tap):
+class TapHelloCustomer(SurveyTap):
     """Singer tap for Hello Customer: responses, their answers, NPS per period, languages."""
 
     name = "tap-hellocustomer"

@@ -63,7 +63,9 @@ class Ledger:
         self.path = path
         self._clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(path)
+        # The run uses it from one thread at a time, but the collector may finalize it from
+        # another thread (seen in the test suite), where SQLite would refuse to close it.
+        self._connection = sqlite3.connect(path, check_same_thread=False)
         # Closed by close(), or when the ledger is collected after a run that stopped early.
         self._closed = weakref.finalize(self, self._connection.close)
         with self._connection:

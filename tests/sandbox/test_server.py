@@ -303,3 +303,21 @@ def test_chunked_bodies_are_refused(fresh_sandbox: SandboxServer, session):
     )
 
     assert response.status_code == 411
+
+
+def test_platform_sizes_seed_each_platform_on_its_own_and_api_calls_are_counted(tmp_path, session):
+    with SandboxServer(
+        tmp_path / "sandbox.db", size=5, platform_sizes={"buenno": 7, "hellocustomer": 0}
+    ) as sandbox:
+        client = BuennoClient(session, sandbox.base_url("buenno"), BUENNO_TOKEN)
+        replies = client.get("/replies", **WHOLE_RANGE).json()["replies"]
+        session.get(sandbox.url + "/_sandbox/health")
+        session.get(sandbox.url + "/nowhere")
+
+        assert len(replies) == 7 * 3
+        assert sandbox.api_calls("buenno") == 1
+        assert sandbox.api_calls("feedbackapi") == 0
+        with pytest.raises(KeyError):
+            sandbox.api_calls("nowhere")
+    with pytest.raises(ValueError, match="platform sizes"):
+        SandboxServer(tmp_path / "other.db", platform_sizes={"buenno": -1})

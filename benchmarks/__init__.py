@@ -1,0 +1,1 @@
+"""Reproducible performance figures of the taps and targets against survey-sandbox."""

@@ -1,0 +1,518 @@
+"""``make bench``: throughput, memory, requests and rate-limit figures against survey-sandbox.
+
+Every tap and target runs as its own process, as users run them, against sandboxes
+seeded for the purpose (only the platforms a benchmark reads get large data). Output
+goes to /dev/null unless the figure needs it; peak RSS comes from ``wait4`` on that very
+process; requests are counted by the sandbox's dispatch point. Results are printed as a
+table and written as JSON, Markdown and a PNG chart.
+
+Usage: ``python -m benchmarks.run [--scale full|tiny] [--out DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+from pathlib import Path
+
+import requests
+
+from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.server import SandboxServer
+
+#: Forms the Buenno token reads replies of: a size of N gives 3N replies.
+BUENNO_FORMS = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    """How much data each benchmark moves."""
+
+    throughput_records: int
+    repeats: int
+    memory_small: int
+    memory_large: int
+    requests_records: int
+    respondents: int
+    batch_size: int
+
+
+SCALES = {
+    "full": Scale(
+        throughput_records=100_000,
+        repeats=3,
+        memory_small=10_000,
+        memory_large=200_000,
+        requests_records=10_000,
+        respondents=20_000,
+        batch_size=500,
+    ),
+    "tiny": Scale(
+        throughput_records=300,
+        repeats=1,
+        memory_small=100,
+        memory_large=400,
+        requests_records=250,
+        respondents=20,
+        batch_size=10,
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class TapCase:
+    """One stream of one tap, the way the benchmarks read it."""
+
+    tap: str
+    platform: str
+    stream: str
+    token: str
+    page_size: int
+    #: Whether the API reports a total, so a full last page is known to be the last.
+    reports_total: bool
+
+    def sizes(self, records: int) -> dict[str, int]:
+        """Return the sandbox size per platform that gives about ``records`` records."""
+        per_form = BUENNO_FORMS if self.platform == "buenno" else 1
+        return {self.platform: math.ceil(records / per_form)}
+
+    def minimum_requests(self, records: int) -> int:
+        """Return the fewest requests the API allows for ``records`` in one partition.
+
+        Without a reported total a full last page cannot be told from a middle one, so
+        one more (short or empty) page is the least that ends paging.
+        """
+        if self.reports_total:
+            return max(1, math.ceil(records / self.page_size))
+        return records // self.page_size + 1
+
+
+CASES = (
+    TapCase("tap-buenno", "buenno", "replies", BUENNO_TOKEN, 1000, reports_total=False),
+    TapCase(
+        "tap-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, 100, reports_total=True
+    ),
+)
+
+
+@dataclasses.dataclass
+class Run:
+    """What one process cost."""
+
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+
+
+def run_process(args: list[str], *, stdin: Path | None = None, capture: bool = False) -> Run:
+    """Run ``args`` to completion and measure its wall time and its own peak RSS."""
+    with (
+        open(stdin or os.devnull, "rb") as source,  # noqa: PTH123 - a plain binary handle
+        tempfile.TemporaryFile() as stdout_file,
+        tempfile.TemporaryFile() as stderr_file,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        rss_file = Path(scratch) / "rss"
+        measured = [sys.executable, "-m", "benchmarks.measure", str(rss_file), *args]
+        started = time.perf_counter()
+        process = subprocess.run(  # noqa: S603 - our own entry points
+            measured,
+            stdin=source,
+            stdout=stdout_file if capture else subprocess.DEVNULL,
+            stderr=stderr_file,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        if process.returncode != 0:
+            stderr_file.seek(0)
+            tail = stderr_file.read()[-3000:].decode(errors="replace")
+            raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{tail}")
+        stdout_file.seek(0)
+        text = stdout_file.read().decode() if capture else ""
+        # ru_maxrss is in kilobytes on Linux.
+        peak_mb = int(rss_file.read_text()) / 1024
+    return Run(elapsed, peak_mb, text)
+
+
+def executable(name: str) -> str:
+    """Return the console script installed beside this interpreter."""
+    return str(Path(sys.executable).with_name(name))
+
+
+class TapRunner:
+    """Runs one tap case with a catalog that selects only its stream."""
+
+    def __init__(self, case: TapCase, workdir: Path) -> None:
+        """Keep the case; config and catalog are written per sandbox."""
+        self.case = case
+        self.workdir = workdir / case.tap
+        self.workdir.mkdir(parents=True, exist_ok=True)
+
+    def configure(self, sandbox: SandboxServer) -> None:
+        """Write the config for ``sandbox`` and a catalog selecting only the stream."""
+        config = {"api_token": self.case.token, "api_url": sandbox.base_url(self.case.platform)}
+        self.config = self.workdir / "config.json"
+        self.config.write_text(json.dumps(config))
+        discovered = run_process(
+            [executable(self.case.tap), "--config", str(self.config), "--discover"], capture=True
+        )
+        catalog = json.loads(discovered.stdout)
+        for entry in catalog["streams"]:
+            for metadata in entry["metadata"]:
+                if metadata["breadcrumb"] == []:
+                    metadata["metadata"]["selected"] = entry["tap_stream_id"] == self.case.stream
+        self.catalog = self.workdir / "catalog.json"
+        self.catalog.write_text(json.dumps(catalog))
+
+    def run(self, *, state: dict[str, t.Any] | None = None, capture: bool = False) -> Run:
+        """Run the tap once, from ``state`` if given."""
+        args = [executable(self.case.tap), "--config", str(self.config)]
+        args += ["--catalog", str(self.catalog)]
+        if state is not None:
+            state_file = self.workdir / "state.json"
+            state_file.write_text(json.dumps(state))
+            args += ["--state", str(state_file)]
+        return run_process(args, capture=capture)
+
+    def floor(self, sandbox: SandboxServer) -> Run:
+        """Run the plain requests loop over the same pages."""
+        return run_process(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.floor",
+                self.case.platform,
+                sandbox.base_url(self.case.platform),
+                self.case.token,
+            ]
+        )
+
+
+def last_state(singer_output: str) -> dict[str, t.Any]:
+    """Return the value of the last STATE message a tap wrote."""
+    states = [json.loads(line)["value"] for line in singer_output.splitlines() if '"STATE"' in line]
+    return t.cast("dict[str, t.Any]", states[-1])
+
+
+def count_records(singer_output: str) -> int:
+    """Return how many RECORD messages a tap wrote."""
+    return sum(1 for line in singer_output.splitlines() if '"RECORD"' in line)
+
+
+def sandbox_for(workdir: Path, name: str, sizes: dict[str, int], **kwargs: t.Any) -> SandboxServer:
+    """Return a sandbox with only the given platforms seeded (others get no data)."""
+    all_sizes = {"buenno": 0, "feedbackapi": 0, "hellocustomer": 0, **sizes}
+    return SandboxServer(workdir / f"{name}.db", platform_sizes=all_sizes, **kwargs)
+
+
+def bench_throughput(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
+    """Tap against floor on the same sandbox, alternately, ``repeats`` times each."""
+    results = []
+    for case in CASES:
+        with sandbox_for(
+            workdir,
+            f"throughput-{case.platform}",
+            case.sizes(scale.throughput_records),
+            hellocustomer_min_interval=0,
+        ) as sandbox:
+            runner = TapRunner(case, workdir)
+            runner.configure(sandbox)
+            records = case.sizes(scale.throughput_records)[case.platform] * (
+                BUENNO_FORMS if case.platform == "buenno" else 1
+            )
+            tap_seconds, floor_seconds = [], []
+            for _ in range(scale.repeats):
+                floor_seconds.append(runner.floor(sandbox).seconds)
+                tap_seconds.append(runner.run().seconds)
+            tap_rate = records / statistics.median(tap_seconds)
+            floor_rate = records / statistics.median(floor_seconds)
+            results.append(
+                {
+                    "tap": case.tap,
+                    "stream": case.stream,
+                    "records": records,
+                    "tap_seconds": tap_seconds,
+                    "floor_seconds": floor_seconds,
+                    "tap_records_per_second": round(tap_rate),
+                    "floor_records_per_second": round(floor_rate),
+                    "ratio": round(tap_rate / floor_rate, 3),
+                    "target": ">= 0.5",
+                    "met": tap_rate / floor_rate >= 0.5,
+                }
+            )
+    return results
+
+
+def bench_memory(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
+    """Peak RSS of a fresh tap process at a small and at a large number of records."""
+    results = []
+    for case in CASES:
+        peaks = {}
+        for label, records in (("small", scale.memory_small), ("large", scale.memory_large)):
+            sizes = case.sizes(records)
+            with sandbox_for(workdir, f"memory-{case.platform}-{label}", sizes) as sandbox:
+                runner = TapRunner(case, workdir)
+                runner.configure(sandbox)
+                peaks[label] = (records, runner.run().peak_rss_mb)
+        ratio = peaks["large"][1] / peaks["small"][1]
+        results.append(
+            {
+                "tap": case.tap,
+                "stream": case.stream,
+                "small_records": peaks["small"][0],
+                "small_peak_rss_mb": round(peaks["small"][1], 1),
+                "large_records": peaks["large"][0],
+                "large_peak_rss_mb": round(peaks["large"][1], 1),
+                "ratio": round(ratio, 3),
+                "target": "<= 1.25",
+                "met": ratio <= 1.25,
+            }
+        )
+    return results
+
+
+def bench_requests(
+    scale: Scale, workdir: Path
+) -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
+    """Requests of a full sync and of a rerun with nothing new, against the minimum."""
+    requests_rows, incremental_rows = [], []
+    for case in CASES:
+        sizes = case.sizes(scale.requests_records)
+        with sandbox_for(workdir, f"requests-{case.platform}", sizes) as sandbox:
+            runner = TapRunner(case, workdir)
+            runner.configure(sandbox)
+            before = sandbox.api_calls(case.platform)
+            full = runner.run(capture=True)
+            full_calls = sandbox.api_calls(case.platform) - before
+            records = count_records(full.stdout)
+            before = sandbox.api_calls(case.platform)
+            rerun = runner.run(state=last_state(full.stdout), capture=True)
+            rerun_calls = sandbox.api_calls(case.platform) - before
+        minimum = case.minimum_requests(records)
+        requests_rows.append(
+            {
+                "tap": case.tap,
+                "stream": case.stream,
+                "records": records,
+                "page_size": case.page_size,
+                "full_requests": full_calls,
+                "full_minimum": minimum,
+                "incremental_requests": rerun_calls,
+                "incremental_minimum": 1,
+                "met": full_calls == minimum and rerun_calls == 1,
+            }
+        )
+        incremental_rows.append(
+            {
+                "tap": case.tap,
+                "stream": case.stream,
+                "new_records": count_records(rerun.stdout),
+                "seconds": round(rerun.seconds, 2),
+                "requests": rerun_calls,
+                "partitions": 1,
+                "target": "one request per partition",
+                "met": rerun_calls == 1,
+            }
+        )
+    return requests_rows, incremental_rows
+
+
+def bench_hellocustomer(scale: Scale, workdir: Path) -> dict[str, t.Any]:
+    """target-hellocustomer pushing respondents with the sandbox's 1 call/s limit on."""
+    input_file = workdir / "respondents.singer"
+    schema = {
+        "type": "SCHEMA",
+        "stream": "respondents",
+        "key_properties": ["email"],
+        "schema": {
+            "type": "object",
+            "properties": {"email": {"type": "string"}, "first_name": {"type": "string"}},
+        },
+    }
+    lines = [json.dumps(schema)]
+    lines += [
+        json.dumps(
+            {
+                "type": "RECORD",
+                "stream": "respondents",
+                "record": {"email": f"person{n}@example.com", "first_name": f"Person {n}"},
+            }
+        )
+        for n in range(scale.respondents)
+    ]
+    input_file.write_text("\n".join(lines) + "\n")
+    with sandbox_for(
+        workdir, "hellocustomer", {"hellocustomer": 1}, hellocustomer_min_interval=1.0
+    ) as sandbox:
+        config = {
+            "api_token": HELLOCUSTOMER_TOKEN,
+            "api_url": sandbox.base_url("hellocustomer"),
+            "campaign_id": TOUCHPOINT_STORE_VISIT,
+            "default_language": "nl",
+            "batch_size": scale.batch_size,
+            "min_request_interval": 1.0,
+            "ledger_path": str(workdir / "ledger.sqlite"),
+            "dead_letter_path": str(workdir / "dead-letter.jsonl"),
+        }
+        config_file = workdir / "target-hellocustomer.json"
+        config_file.write_text(json.dumps(config))
+        pushed = run_process(
+            [executable("target-hellocustomer"), "--config", str(config_file)], stdin=input_file
+        )
+        stats = requests.get(f"{sandbox.url}/_sandbox/hellocustomer/stats", timeout=10).json()
+    rate = scale.respondents / pushed.seconds
+    return {
+        "respondents": scale.respondents,
+        "batch_size": scale.batch_size,
+        "seconds": round(pushed.seconds, 2),
+        "records_per_second": round(rate, 1),
+        "share_of_ceiling": round(rate / scale.batch_size, 3),
+        "stats": stats,
+        "target": ">= 0.9 of batch_size per second, no 429",
+        "met": rate >= 0.9 * scale.batch_size and stats["rate_limited"] == 0,
+    }
+
+
+def table(results: dict[str, t.Any]) -> str:
+    """Render the results as the Markdown table the README shows."""
+    rows = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
+    for row in results["throughput"]:
+        rows.append(
+            f"| throughput {row['tap']} `{row['stream']}` ({row['records']:,} records) | "
+            f"{row['tap_records_per_second']:,}/s vs floor {row['floor_records_per_second']:,}/s"
+            f" = {row['ratio']:.2f} | {row['target']} | {'yes' if row['met'] else 'no'} |"
+        )
+    for row in results["memory"]:
+        rows.append(
+            f"| peak RSS {row['tap']} `{row['stream']}` | {row['small_records']:,}: "
+            f"{row['small_peak_rss_mb']} MB, {row['large_records']:,}: "
+            f"{row['large_peak_rss_mb']} MB = {row['ratio']:.2f}x | {row['target']} | "
+            f"{'yes' if row['met'] else 'no'} |"
+        )
+    for row in results["requests"]:
+        rows.append(
+            f"| requests {row['tap']} `{row['stream']}` ({row['records']:,} records, pages of "
+            f"{row['page_size']}) | full {row['full_requests']}, rerun "
+            f"{row['incremental_requests']} | full {row['full_minimum']}, rerun "
+            f"{row['incremental_minimum']} | {'yes' if row['met'] else 'no'} |"
+        )
+    hc = results["hellocustomer_ceiling"]
+    rows.append(
+        f"| target-hellocustomer {hc['respondents']:,} respondents, batch {hc['batch_size']}, "
+        f"1 call/s | {hc['records_per_second']}/s ({hc['share_of_ceiling']:.0%} of ceiling), "
+        f"{hc['stats']['rate_limited']} x 429 | {hc['target']} | {'yes' if hc['met'] else 'no'} |"
+    )
+    for row in results["incremental"]:
+        rows.append(
+            f"| rerun with nothing new {row['tap']} `{row['stream']}` | {row['seconds']} s, "
+            f"{row['requests']} request(s) | {row['target']} | {'yes' if row['met'] else 'no'} |"
+        )
+    return "\n".join(rows)
+
+
+def chart(results: dict[str, t.Any], path: Path) -> None:
+    """Draw throughput, memory and requests side by side as a PNG."""
+    import matplotlib as mpl  # noqa: PLC0415 - only the runner needs it
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    figure, (speed, memory, calls) = plt.subplots(1, 3, figsize=(13, 4))
+    names = [row["tap"] for row in results["throughput"]]
+    positions = range(len(names))
+    speed.bar(
+        [p - 0.2 for p in positions],
+        [r["floor_records_per_second"] for r in results["throughput"]],
+        0.4,
+        label="floor (requests loop)",
+    )
+    speed.bar(
+        [p + 0.2 for p in positions],
+        [r["tap_records_per_second"] for r in results["throughput"]],
+        0.4,
+        label="tap",
+    )
+    speed.set(title="Throughput (records/s)", xticks=list(positions), xticklabels=names)
+    speed.legend()
+    memory.bar(
+        [p - 0.2 for p in positions],
+        [r["small_peak_rss_mb"] for r in results["memory"]],
+        0.4,
+        label=f"{results['memory'][0]['small_records']:,} records",
+    )
+    memory.bar(
+        [p + 0.2 for p in positions],
+        [r["large_peak_rss_mb"] for r in results["memory"]],
+        0.4,
+        label=f"{results['memory'][0]['large_records']:,} records",
+    )
+    memory.set(title="Peak RSS (MB)", xticks=list(positions), xticklabels=names)
+    memory.legend()
+    calls.bar(
+        [p - 0.2 for p in positions],
+        [r["full_minimum"] for r in results["requests"]],
+        0.4,
+        label="minimum",
+    )
+    calls.bar(
+        [p + 0.2 for p in positions],
+        [r["full_requests"] for r in results["requests"]],
+        0.4,
+        label="tap, full sync",
+    )
+    calls.set(title="HTTP requests", xticks=list(positions), xticklabels=names)
+    calls.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark at the chosen scale and write table, JSON and chart."""
+    parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--no-chart", action="store_true", help="skip the PNG")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    started = time.perf_counter()
+    results: dict[str, t.Any] = {
+        "meta": {
+            "scale": args.scale,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+        }
+    }
+    with tempfile.TemporaryDirectory(prefix="survey-bench-") as tmp:
+        workdir = Path(tmp)
+        results["throughput"] = bench_throughput(scale, workdir)
+        results["memory"] = bench_memory(scale, workdir)
+        results["requests"], results["incremental"] = bench_requests(scale, workdir)
+        results["hellocustomer_ceiling"] = bench_hellocustomer(scale, workdir)
+    results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    rendered = table(results)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "results.md").write_text(rendered + "\n")
+    if not args.no_chart:
+        chart(results, args.out / "results.png")
+    print(rendered)
+    print(f"\n{args.scale} run in {results['meta']['seconds']} s; results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -100,7 +100,7 @@ class TapCase:
 
 
 CASES = (
-    TapCase("tap-buenno", "buenno", "replies", BUENNO_TOKEN, 1000, reports_total=False),
+    TapCase("tap-buenno", "buenno", "replies", BUENNO_TOKEN, 1000, reports_total=True),
     TapCase(
         "tap-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, 100, reports_total=True
     ),

@@ -17,20 +17,30 @@ class ShortPageOffsetPaginator(OffsetPaginator):
     """Offset paging that ends at the first page shorter than the page size.
 
     Asking for one more page just to receive an empty one costs a request per
-    partition; a short page already says there is nothing after it. The stream
-    reports how many records the page held through ``page_length``, so the body
-    is decoded only once.
+    partition; a short page already says there is nothing after it, and so does a
+    full page that reaches the total an endpoint reports. The stream reports how many
+    records the page held through ``page_length`` (and the total, where the endpoint
+    gives one, through ``reported_total``), so the body is decoded only once.
     """
 
-    def __init__(self, page_size: int, page_length: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        page_size: int,
+        page_length: Callable[[], int],
+        reported_total: Callable[[], int | None] = lambda: None,
+    ) -> None:
         """Start at offset 0 with a fixed page size."""
         super().__init__(start_value=0, page_size=page_size)
         self._page_length = page_length
+        self._reported_total = reported_total
 
     def has_more(self, response: requests.Response) -> bool:
-        """Return whether the page just read was full."""
+        """Return whether the page just read was full and short of the reported total."""
         del response
-        return self._page_length() >= self.page_size
+        if self._page_length() < self.page_size:
+            return False
+        total = self._reported_total()
+        return total is None or self.current_value + self.page_size < total
 
 
 class RewindingPageNumberPaginator(BaseAPIPaginator[tuple[int, int]]):

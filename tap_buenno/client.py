@@ -44,6 +44,8 @@ class BuennoStream(SurveyAPIStream):
     records_key: t.ClassVar[str]
     #: The endpoint's maximum ``limit``; 0 for an endpoint without paging.
     page_size: t.ClassVar[int] = 0
+    #: The record count the last page's envelope reported, where the endpoint gives one.
+    reported_total: int | None = None
 
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
@@ -58,7 +60,9 @@ class BuennoStream(SurveyAPIStream):
         """Page with ``limit``/``offset`` at the maximum size until a short page."""
         if not self.page_size:
             return None
-        return ShortPageOffsetPaginator(self.page_size, lambda: self.last_page_length)
+        return ShortPageOffsetPaginator(
+            self.page_size, lambda: self.last_page_length, lambda: self.reported_total
+        )
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Ask for the largest page the endpoint allows, at the paginator's offset."""

@@ -141,8 +141,18 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
         return params
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        """Yield the page's replies and keep the page for ``reply_answers``."""
-        yield from self.hand_off(self.records_from(response, self.records_key))
+        """Yield the page's replies, keep the page for ``reply_answers``, note the total.
+
+        The envelope's ``total`` (a number written as a string) lets a full last page
+        end paging without asking for an empty one.
+        """
+        body = self.decoded_body(response)
+        replies = self.expect_list(
+            response, body.get("replies") if isinstance(body, dict) else None, "'replies'"
+        )
+        total = str(body.get("total") or "").strip()
+        self.reported_total = int(total) if total.isdigit() else None
+        yield from self.hand_off(replies)
 
 
 class ReplyAnswersStream(FlattensParentPages, BuennoStream):

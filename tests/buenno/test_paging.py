@@ -167,3 +167,34 @@ def test_a_filter_on_replies_also_filters_their_answers(
 
     assert [r["id"] for r in output.records("replies")] == [2, 3]
     assert sorted({a["reply_id"] for a in output.records("reply_answers")}) == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("total", "report_total", "offsets"),
+    [(2000, True, ["0", "1000"]), (2000, False, ["0", "1000", "2000"]), (1000, True, ["0"])],
+)
+def test_replies_total_ends_paging_at_a_full_last_page(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    total: int,
+    report_total: bool,
+    offsets: list[str],
+) -> None:
+    def page(request: t.Any, context: t.Any) -> dict[str, t.Any]:
+        params = query(request)
+        offset, limit = int(params["offset"]), int(params["limit"])
+        body: dict[str, t.Any] = {
+            "replies": [reply(i) for i in range(total)][offset : offset + limit]
+        }
+        if report_total:
+            body.update(total=str(total), limit=str(limit), offset=str(offset))
+        return body
+
+    requests_mock.get(f"{API}/token-info", json={"api_token": {"name": "t", "forms": []}})
+    requests_mock.get(f"{API}/replies", json=page)
+
+    output = run_tap(TapBuenno, config)
+
+    assert len(output.records("replies")) == total
+    sent = [query(r) for r in requests_mock.request_history if r.path.endswith("/replies")]
+    assert [r["offset"] for r in sent] == offsets

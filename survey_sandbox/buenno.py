@@ -54,7 +54,15 @@ from survey_sandbox.timefmt import (
     now_epoch,
     parse_iso_instant,
 )
-from survey_sandbox.web import HttpError, Request, Response, json_response, parse_int, scalar_text
+from survey_sandbox.web import (
+    HttpError,
+    Request,
+    Response,
+    body_instant,
+    json_response,
+    parse_int,
+    scalar_text,
+)
 
 INVITATION_LINK_BASE = "https://survey.buenno.sandbox.invalid/i/"
 
@@ -249,9 +257,9 @@ class Buenno:
         if "form_id" not in body:
             raise HttpError(400, "Field 'form_id' is mandatory")
         form_id = parse_int(scalar_text(body["form_id"]), "form_id")
-        created = _body_instant(body, "created_at")
+        created = body_instant(body, "created_at")
         created = now_epoch() if created is None else created
-        updated = _body_instant(body, "updated_at")
+        updated = body_instant(body, "updated_at")
         updated = created if updated is None else updated
         contact = _parse_contact(
             {
@@ -281,8 +289,8 @@ class Buenno:
         unknown = sorted(set(body) - {*_STATUS_FIELDS, "updated_at"})
         if unknown:
             raise HttpError(400, f"Unknown fields: {', '.join(unknown)}")
-        changes = {name: _body_instant(body, name) for name in _STATUS_FIELDS if name in body}
-        updated = _body_instant(body, "updated_at")
+        changes = {name: body_instant(body, name) for name in _STATUS_FIELDS if name in body}
+        updated = body_instant(body, "updated_at")
         updated = now_epoch() if updated is None else updated
         with self._store.transaction() as connection:
             _fetch_invitation(connection, invitation_id)
@@ -420,23 +428,6 @@ def _required_instant(params: Mapping[str, str], name: str) -> float:
     if instant is None:
         raise HttpError(400, f"Parameter '{name}' is mandatory (ISO 8601 date-time)")
     return instant
-
-
-def _body_instant(body: Mapping[str, Any], name: str) -> int | None:
-    """Read an optional ISO 8601 field of an admin JSON body as whole Unix seconds.
-
-    Raises:
-        HttpError: 400 when the value is present but not an ISO 8601 string.
-    """
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise HttpError(400, f"Field '{name}' must be an ISO 8601 string or null")
-    try:
-        return int(parse_iso_instant(value))
-    except InstantError as error:
-        raise HttpError(400, f"Field '{name}': {error}") from None
 
 
 def _prefill_fields(row: sqlite3.Row) -> dict[str, Any]:

@@ -85,8 +85,8 @@ from survey_sandbox.hellocustomer_store import (
 from survey_sandbox.hellocustomer_throttle import Throttle
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
-from survey_sandbox.timefmt import InstantError, format_zulu, now_epoch, parse_iso_instant
-from survey_sandbox.web import HttpError, Request, Response, json_response
+from survey_sandbox.timefmt import format_zulu, now_epoch
+from survey_sandbox.web import HttpError, Request, Response, body_instant, json_response
 
 MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60
 """The longest get-responses window: 31 days."""
@@ -316,9 +316,9 @@ class HelloCustomer:
         raw_touchpoint = body.get("campaign_UniqueID")
         if raw_touchpoint is None:
             raise HttpError(400, "Field 'campaign_UniqueID' is mandatory")
-        answered = _admin_instant(body, "dateAnswer")
+        answered = body_instant(body, "dateAnswer")
         answered = now_epoch() if answered is None else answered
-        surveyed = _admin_instant(body, "dateSurveyed")
+        surveyed = body_instant(body, "dateSurveyed")
         surveyed = answered if surveyed is None else surveyed
         if surveyed > answered:
             raise HttpError(400, "Field 'dateSurveyed' must not be after 'dateAnswer'")
@@ -513,23 +513,6 @@ def _render_responses(rows: ResponseRows) -> list[dict[str, Any]]:
             }
         )
     return rendered
-
-
-def _admin_instant(body: Mapping[str, Any], name: str) -> int | None:
-    """Read an optional ISO 8601 field of an admin body as whole Unix seconds.
-
-    Raises:
-        HttpError: 400 when the value is present but not an ISO 8601 string.
-    """
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise HttpError(400, f"Field '{name}' must be an ISO 8601 string or null")
-    try:
-        return int(parse_iso_instant(value))
-    except InstantError as error:
-        raise HttpError(400, f"Field '{name}': {error}") from None
 
 
 def _admin_respondent(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from survey_sandbox.timefmt import InstantError, parse_iso_instant
+
 
 class HttpError(Exception):
     """A client error with the status to answer and a message safe to show the client."""
@@ -141,3 +143,20 @@ def parse_int(value: str, name: str) -> int:
         return int(value.strip())
     except ValueError:
         raise HttpError(400, f"Parameter '{name}' must be an integer") from None
+
+
+def body_instant(body: Mapping[str, Any], name: str) -> int | None:
+    """Read an optional ISO 8601 field of an admin JSON body as whole Unix seconds.
+
+    Raises:
+        HttpError: 400 when the value is present but not an ISO 8601 string.
+    """
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise HttpError(400, f"Field '{name}' must be an ISO 8601 string or null")
+    try:
+        return int(parse_iso_instant(value))
+    except InstantError as error:
+        raise HttpError(400, f"Field '{name}': {error}") from None

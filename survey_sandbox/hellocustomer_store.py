@@ -205,14 +205,15 @@ class ResponseDraft:
     guid: str
     respondent: RespondentDraft
     survey_guid: str
-    private_ip: str | None
-    public_ip: str | None
-    has_been_contacted: bool
-    has_been_forwarded: bool
-    has_been_disabled_for_review: bool
     date_surveyed: int
     date_answer: int
     answers: Sequence[AnswerDraft]
+    # What a response added through the API or an admin call starts with.
+    private_ip: str | None = None
+    public_ip: str | None = None
+    has_been_contacted: bool = False
+    has_been_forwarded: bool = False
+    has_been_disabled_for_review: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test layer."""
+"""Fixtures and options shared by every test layer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,22 @@ import pytest
 
 from survey_common.push_client import PushClient
 from survey_common.rest import SurveyAPIStream
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--long``: deeper resilience runs (more kill points, more generated examples)."""
+    parser.addoption(
+        "--long",
+        action="store_true",
+        default=False,
+        help="run the resilience tests with many more kill points and generated examples",
+    )
+
+
+@pytest.fixture
+def long_run(request: pytest.FixtureRequest) -> bool:
+    """Whether ``--long`` was given: tests sample a few cases by default, many with it."""
+    return bool(request.config.getoption("--long"))
 
 
 @pytest.fixture(autouse=True)

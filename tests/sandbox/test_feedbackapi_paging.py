@@ -49,3 +49,65 @@ def test_a_late_page_in_the_taps_order_walks_an_index(kind, sort_by, index):
     assert "TEMP B-TREE" not in page
     assert f"USING INDEX {index}" in page
     assert "TEMP B-TREE" not in count
+
+
+def _customer(created):
+    """Return the stored columns of a customer created at ``created``."""
+    return {"created": created, "invalid": 0, "opt_out": 0}
+
+
+def _customers_store(path):
+    """Return a connection to a new FeedbackAPI database with two customers."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    for statement in feedbackapi_store.DDL:
+        connection.execute(statement)
+    feedbackapi_store.insert(connection, "customers", [_customer(1), _customer(2)])
+    return connection
+
+
+def _page(connection, totals, statements, page=0):
+    """List a page of customers oldest first; return its total and the COUNTs it ran."""
+    query = read_list_query(
+        "customers", {"limit": "1", "page": str(page), "sort_by": "created-asc"}
+    )
+    statements.clear()
+    total, _ = feedbackapi_store.list_records(
+        connection, "customers", feedbackapi_store.Scope(None), query, totals
+    )
+    return total, [sql for sql in statements if "COUNT(*)" in sql]
+
+
+def test_later_pages_of_unchanged_data_reuse_the_total(tmp_path):
+    connection = _customers_store(tmp_path / "sandbox.db")
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
+    totals = feedbackapi_store.ListTotals()
+
+    first = _page(connection, totals, statements)
+    second = _page(connection, totals, statements, page=1)
+
+    assert first[0] == second[0] == 2
+    assert len(first[1]) == 1
+    assert second[1] == []
+    connection.close()
+
+
+def test_a_total_is_counted_again_after_a_write_here_or_elsewhere(tmp_path):
+    connection = _customers_store(tmp_path / "sandbox.db")
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
+    totals = feedbackapi_store.ListTotals()
+    _page(connection, totals, statements)
+
+    feedbackapi_store.insert(connection, "customers", [_customer(3)])
+    after_own_write = _page(connection, totals, statements)
+    with sqlite3.connect(tmp_path / "sandbox.db") as other:
+        other.execute("UPDATE feedbackapi_customers SET deleted = 1 WHERE created = 1")
+    other.close()
+    after_other_write = _page(connection, totals, statements)
+
+    assert after_own_write[0] == 3
+    assert after_other_write[0] == 2
+    assert len(after_other_write[1]) == 1
+    connection.close()

@@ -7,6 +7,7 @@ With a sort per request, page N of a large list costs N pages of work and readin
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -51,12 +52,12 @@ def test_a_late_page_in_the_taps_order_walks_an_index(kind, sort_by, index):
     assert "TEMP B-TREE" not in count
 
 
-def _customer(created):
+def _customer(created: int) -> dict[str, int]:
     """Return the stored columns of a customer created at ``created``."""
     return {"created": created, "invalid": 0, "opt_out": 0}
 
 
-def _customers_store(path):
+def _customers_store(path: Path) -> sqlite3.Connection:
     """Return a connection to a new FeedbackAPI database with two customers."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.row_factory = sqlite3.Row
@@ -66,7 +67,12 @@ def _customers_store(path):
     return connection
 
 
-def _page(connection, totals, statements, page=0):
+def _page(
+    connection: sqlite3.Connection,
+    totals: feedbackapi_store.ListTotals,
+    statements: list[str],
+    page: int = 0,
+) -> tuple[int, list[str]]:
     """List a page of customers oldest first; return its total and the COUNTs it ran."""
     query = read_list_query(
         "customers", {"limit": "1", "page": str(page), "sort_by": "created-asc"}

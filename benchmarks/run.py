@@ -349,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         begun = time.perf_counter()
         outcome = bench(scale, workdir)
         sections[name] = round(time.perf_counter() - begun, 1)
+        print(f"{name}: done in {sections[name]} s", file=sys.stderr, flush=True)
         return outcome
 
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as tmp:

@@ -59,7 +59,7 @@ $(VENV)/.installed-bench: $(STAMP)
 	touch $@
 
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --readme README.md
 
 clean:
 	rm -rf $(VENV) .meltano output .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -6,7 +6,7 @@ goes to /dev/null unless the figure needs it; peak RSS comes from ``wait4`` on t
 process; requests are counted by the sandbox's dispatch point. Results are printed as a
 table and written as JSON, Markdown and a PNG chart.
 
-Usage: ``python -m benchmarks.run [--scale full|tiny] [--out DIR]``
+Usage: ``python -m benchmarks.run [--scale full|tiny] [--out DIR] [--readme README.md]``
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import os
 import platform
 import statistics
@@ -27,84 +26,10 @@ from pathlib import Path
 
 import requests
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from benchmarks.cases import REQUEST_CASES, SCALES, THROUGHPUT_CASES, Scale, TapCase
+from benchmarks.report import chart, replace_readme_table, table
 from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
-
-#: Forms the Buenno token reads replies of: a size of N gives 3N replies.
-BUENNO_FORMS = 3
-
-
-@dataclasses.dataclass(frozen=True)
-class Scale:
-    """How much data each benchmark moves."""
-
-    throughput_records: int
-    repeats: int
-    memory_small: int
-    memory_large: int
-    requests_records: int
-    respondents: int
-    batch_size: int
-
-
-SCALES = {
-    "full": Scale(
-        throughput_records=100_000,
-        repeats=3,
-        memory_small=10_000,
-        memory_large=200_000,
-        requests_records=10_000,
-        respondents=20_000,
-        batch_size=500,
-    ),
-    "tiny": Scale(
-        throughput_records=300,
-        repeats=1,
-        memory_small=100,
-        memory_large=400,
-        requests_records=250,
-        respondents=20,
-        batch_size=10,
-    ),
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class TapCase:
-    """One stream of one tap, the way the benchmarks read it."""
-
-    tap: str
-    platform: str
-    stream: str
-    token: str
-    page_size: int
-    #: Whether the API reports a total, so a full last page is known to be the last.
-    reports_total: bool
-
-    def sizes(self, records: int) -> dict[str, int]:
-        """Return the sandbox size per platform that gives about ``records`` records."""
-        per_form = BUENNO_FORMS if self.platform == "buenno" else 1
-        return {self.platform: math.ceil(records / per_form)}
-
-    def minimum_requests(self, records: int) -> int:
-        """Return the fewest requests the API allows for ``records`` in one partition.
-
-        Without a reported total a full last page cannot be told from a middle one, so
-        one more (short or empty) page is the least that ends paging.
-        """
-        if self.reports_total:
-            return max(1, math.ceil(records / self.page_size))
-        return records // self.page_size + 1
-
-
-CASES = (
-    TapCase("tap-buenno", "buenno", "replies", BUENNO_TOKEN, 1000, reports_total=True),
-    TapCase(
-        "tap-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, 100, reports_total=True
-    ),
-)
 
 
 @dataclasses.dataclass
@@ -162,7 +87,11 @@ class TapRunner:
 
     def configure(self, sandbox: SandboxServer) -> None:
         """Write the config for ``sandbox`` and a catalog selecting only the stream."""
-        config = {"api_token": self.case.token, "api_url": sandbox.base_url(self.case.platform)}
+        config = {
+            "api_token": self.case.token,
+            "api_url": sandbox.base_url(self.case.platform),
+            **self.case.settings,
+        }
         self.config = self.workdir / "config.json"
         self.config.write_text(json.dumps(config))
         discovered = run_process(
@@ -220,18 +149,12 @@ def sandbox_for(workdir: Path, name: str, sizes: dict[str, int], **kwargs: t.Any
 def bench_throughput(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
     """Tap against floor on the same sandbox, alternately, ``repeats`` times each."""
     results = []
-    for case in CASES:
-        with sandbox_for(
-            workdir,
-            f"throughput-{case.platform}",
-            case.sizes(scale.throughput_records),
-            hellocustomer_min_interval=0,
-        ) as sandbox:
+    for case in THROUGHPUT_CASES:
+        sizes = case.sizes(scale.throughput_records)
+        with sandbox_for(workdir, f"throughput-{case.platform}", sizes) as sandbox:
             runner = TapRunner(case, workdir)
             runner.configure(sandbox)
-            records = case.sizes(scale.throughput_records)[case.platform] * (
-                BUENNO_FORMS if case.platform == "buenno" else 1
-            )
+            records = sizes[case.platform] * case.records_per_size
             tap_seconds, floor_seconds = [], []
             for _ in range(scale.repeats):
                 floor_seconds.append(runner.floor(sandbox).seconds)
@@ -258,14 +181,15 @@ def bench_throughput(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
 def bench_memory(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
     """Peak RSS of a fresh tap process at a small and at a large number of records."""
     results = []
-    for case in CASES:
+    for case in THROUGHPUT_CASES:
         peaks = {}
         for label, records in (("small", scale.memory_small), ("large", scale.memory_large)):
             sizes = case.sizes(records)
             with sandbox_for(workdir, f"memory-{case.platform}-{label}", sizes) as sandbox:
                 runner = TapRunner(case, workdir)
                 runner.configure(sandbox)
-                peaks[label] = (records, runner.run().peak_rss_mb)
+                actual = sizes[case.platform] * case.records_per_size
+                peaks[label] = (actual, runner.run().peak_rss_mb)
         ratio = peaks["large"][1] / peaks["small"][1]
         results.append(
             {
@@ -283,14 +207,26 @@ def bench_memory(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
     return results
 
 
+def paging(case: TapCase) -> str:
+    """Say how the API splits a sync into requests, for the table."""
+    if case.page_size is not None:
+        return f"pages of {case.page_size}"
+    return (
+        f"{case.partitions} touchpoints x {case.windows()} windows of at most "
+        f"{case.window.days if case.window else 0} days, unpaged"
+    )
+
+
 def bench_requests(
     scale: Scale, workdir: Path
 ) -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
     """Requests of a full sync and of a rerun with nothing new, against the minimum."""
     requests_rows, incremental_rows = [], []
-    for case in CASES:
+    for case in REQUEST_CASES:
         sizes = case.sizes(scale.requests_records)
-        with sandbox_for(workdir, f"requests-{case.platform}", sizes) as sandbox:
+        with sandbox_for(
+            workdir, f"requests-{case.platform}", sizes, **case.sandbox_settings
+        ) as sandbox:
             runner = TapRunner(case, workdir)
             runner.configure(sandbox)
             before = sandbox.api_calls(case.platform)
@@ -307,11 +243,12 @@ def bench_requests(
                 "stream": case.stream,
                 "records": records,
                 "page_size": case.page_size,
+                "paging": paging(case),
                 "full_requests": full_calls,
                 "full_minimum": minimum,
                 "incremental_requests": rerun_calls,
-                "incremental_minimum": 1,
-                "met": full_calls == minimum and rerun_calls == 1,
+                "incremental_minimum": case.partitions,
+                "met": full_calls == minimum and rerun_calls == case.partitions,
             }
         )
         incremental_rows.append(
@@ -321,9 +258,9 @@ def bench_requests(
                 "new_records": count_records(rerun.stdout),
                 "seconds": round(rerun.seconds, 2),
                 "requests": rerun_calls,
-                "partitions": 1,
+                "partitions": case.partitions,
                 "target": "one request per partition",
-                "met": rerun_calls == 1,
+                "met": rerun_calls == case.partitions,
             }
         )
     return requests_rows, incremental_rows
@@ -385,106 +322,15 @@ def bench_hellocustomer(scale: Scale, workdir: Path) -> dict[str, t.Any]:
     }
 
 
-def table(results: dict[str, t.Any]) -> str:
-    """Render the results as the Markdown table the README shows."""
-    rows = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
-    for row in results["throughput"]:
-        rows.append(
-            f"| throughput {row['tap']} `{row['stream']}` ({row['records']:,} records) | "
-            f"{row['tap_records_per_second']:,}/s vs floor {row['floor_records_per_second']:,}/s"
-            f" = {row['ratio']:.2f} | {row['target']} | {'yes' if row['met'] else 'no'} |"
-        )
-    for row in results["memory"]:
-        rows.append(
-            f"| peak RSS {row['tap']} `{row['stream']}` | {row['small_records']:,}: "
-            f"{row['small_peak_rss_mb']} MB, {row['large_records']:,}: "
-            f"{row['large_peak_rss_mb']} MB = {row['ratio']:.2f}x | {row['target']} | "
-            f"{'yes' if row['met'] else 'no'} |"
-        )
-    for row in results["requests"]:
-        rows.append(
-            f"| requests {row['tap']} `{row['stream']}` ({row['records']:,} records, pages of "
-            f"{row['page_size']}) | full {row['full_requests']}, rerun "
-            f"{row['incremental_requests']} | full {row['full_minimum']}, rerun "
-            f"{row['incremental_minimum']} | {'yes' if row['met'] else 'no'} |"
-        )
-    hc = results["hellocustomer_ceiling"]
-    rows.append(
-        f"| target-hellocustomer {hc['respondents']:,} respondents, batch {hc['batch_size']}, "
-        f"1 call/s | {hc['records_per_second']}/s ({hc['share_of_ceiling']:.0%} of ceiling), "
-        f"{hc['stats']['rate_limited']} x 429 | {hc['target']} | {'yes' if hc['met'] else 'no'} |"
-    )
-    for row in results["incremental"]:
-        rows.append(
-            f"| rerun with nothing new {row['tap']} `{row['stream']}` | {row['seconds']} s, "
-            f"{row['requests']} request(s) | {row['target']} | {'yes' if row['met'] else 'no'} |"
-        )
-    return "\n".join(rows)
-
-
-def chart(results: dict[str, t.Any], path: Path) -> None:
-    """Draw throughput, memory and requests side by side as a PNG."""
-    import matplotlib as mpl  # noqa: PLC0415 - only the runner needs it
-
-    mpl.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
-    figure, (speed, memory, calls) = plt.subplots(1, 3, figsize=(13, 4))
-    names = [row["tap"] for row in results["throughput"]]
-    positions = range(len(names))
-    speed.bar(
-        [p - 0.2 for p in positions],
-        [r["floor_records_per_second"] for r in results["throughput"]],
-        0.4,
-        label="floor (requests loop)",
-    )
-    speed.bar(
-        [p + 0.2 for p in positions],
-        [r["tap_records_per_second"] for r in results["throughput"]],
-        0.4,
-        label="tap",
-    )
-    speed.set(title="Throughput (records/s)", xticks=list(positions), xticklabels=names)
-    speed.legend()
-    memory.bar(
-        [p - 0.2 for p in positions],
-        [r["small_peak_rss_mb"] for r in results["memory"]],
-        0.4,
-        label=f"{results['memory'][0]['small_records']:,} records",
-    )
-    memory.bar(
-        [p + 0.2 for p in positions],
-        [r["large_peak_rss_mb"] for r in results["memory"]],
-        0.4,
-        label=f"{results['memory'][0]['large_records']:,} records",
-    )
-    memory.set(title="Peak RSS (MB)", xticks=list(positions), xticklabels=names)
-    memory.legend()
-    calls.bar(
-        [p - 0.2 for p in positions],
-        [r["full_minimum"] for r in results["requests"]],
-        0.4,
-        label="minimum",
-    )
-    calls.bar(
-        [p + 0.2 for p in positions],
-        [r["full_requests"] for r in results["requests"]],
-        0.4,
-        label="tap, full sync",
-    )
-    calls.set(title="HTTP requests", xticks=list(positions), xticklabels=names)
-    calls.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark at the chosen scale and write table, JSON and chart."""
     parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG")
+    parser.add_argument(
+        "--readme", type=Path, help="also put the table between this file's bench markers"
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     started = time.perf_counter()
@@ -496,19 +342,32 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
         }
     }
+    sections: dict[str, float] = {}
+
+    def timed(name: str, bench: t.Callable[[Scale, Path], t.Any]) -> t.Any:
+        """Run one benchmark and note its wall time, seeding included."""
+        begun = time.perf_counter()
+        outcome = bench(scale, workdir)
+        sections[name] = round(time.perf_counter() - begun, 1)
+        print(f"{name}: done in {sections[name]} s", file=sys.stderr, flush=True)
+        return outcome
+
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as tmp:
         workdir = Path(tmp)
-        results["throughput"] = bench_throughput(scale, workdir)
-        results["memory"] = bench_memory(scale, workdir)
-        results["requests"], results["incremental"] = bench_requests(scale, workdir)
-        results["hellocustomer_ceiling"] = bench_hellocustomer(scale, workdir)
+        results["throughput"] = timed("throughput", bench_throughput)
+        results["memory"] = timed("memory", bench_memory)
+        results["requests"], results["incremental"] = timed("requests", bench_requests)
+        results["hellocustomer_ceiling"] = timed("hellocustomer_ceiling", bench_hellocustomer)
     results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    results["meta"]["section_seconds"] = sections
     args.out.mkdir(parents=True, exist_ok=True)
     rendered = table(results)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "results.md").write_text(rendered + "\n")
     if not args.no_chart:
         chart(results, args.out / "results.png")
+    if args.readme is not None:
+        replace_readme_table(args.readme, rendered)
     print(rendered)
     print(f"\n{args.scale} run in {results['meta']['seconds']} s; results in {args.out}")
     return 0

@@ -242,6 +242,7 @@ class FeedbackApi:
         self._store = store
         self._faults: list[int] = []
         self._faults_lock = threading.Lock()
+        self._totals = feedbackapi_store.ListTotals()
         self._api = Router(wrong_method_status=404)
         for segment, kind in _SEGMENTS.items():
             self._api.add("GET", f"/{segment}", partial(self._list, kind))
@@ -350,7 +351,7 @@ class FeedbackApi:
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             query = read_list_query(kind, request.query)
-            total, rows = store.list_records(connection, kind, scope, query)
+            total, rows = store.list_records(connection, kind, scope, query, self._totals)
             data = self._render(connection, kind, rows)
         return render.json_answer(render.envelope(query.offset // query.limit, total, data))
 

@@ -379,9 +379,14 @@ def _customers(rng: random.Random, count: int, locations: list[_Location]) -> li
     """Draw customers with unique emails and mobile numbers, at one or two locations."""
     customers = []
     for index in range(count):
-        attached = [rng.choice(locations)]
+        # Indices drawn with randrange are the draws choice() makes; the second location
+        # is picked among the others without building a list of them per customer, which
+        # made seeding quadratic in size.
+        home = rng.randrange(len(locations))
+        attached = [locations[home]]
         if len(locations) > 1 and _chance(rng, 0.25):
-            attached.append(rng.choice([loc for loc in locations if loc is not attached[0]]))
+            other = rng.randrange(len(locations) - 1)
+            attached.append(locations[other + 1 if other >= home else other])
         first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
         place = attached[0].place if _chance(rng, 0.9) else rng.choice(_PLACES)
         email = None

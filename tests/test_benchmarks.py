@@ -1,10 +1,13 @@
-"""The benchmark runner works end to end on tiny data (figures are not checked: not a test)."""
+"""The benchmark runner works end to end on tiny data (timings are not checked: not a test)."""
 
 from __future__ import annotations
 
 import json
 
-from benchmarks import run
+import pytest
+
+from benchmarks import report, run
+from benchmarks.cases import BUENNO_REPLIES, FEEDBACKAPI_CUSTOMERS, HELLOCUSTOMER_RESPONSES
 
 
 def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
@@ -23,4 +26,59 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
     assert all(row["tap_records_per_second"] > 0 for row in results["throughput"])
     assert all(row["large_peak_rss_mb"] > 0 for row in results["memory"])
     assert results["hellocustomer_ceiling"]["stats"]["rate_limited"] == 0
-    assert "| benchmark |" in capsys.readouterr().out
+    assert set(results["meta"]["section_seconds"]) == {
+        "throughput",
+        "memory",
+        "requests",
+        "hellocustomer_ceiling",
+    }
+    # Request counts do not depend on the machine: every tap asks for no more than the minimum.
+    requests = {row["tap"]: row for row in results["requests"]}
+    assert set(requests) == {"tap-buenno", "tap-feedbackapi", "tap-hellocustomer"}
+    hellocustomer = requests["tap-hellocustomer"]
+    assert hellocustomer["records"] > 0
+    assert hellocustomer["full_requests"] == hellocustomer["full_minimum"] == 3 * 12
+    assert hellocustomer["incremental_requests"] == hellocustomer["incremental_minimum"] == 3
+    assert all(row["met"] for row in results["requests"])
+    reruns = {row["tap"]: row for row in results["incremental"]}
+    assert reruns["tap-hellocustomer"]["new_records"] == 0
+    assert reruns["tap-hellocustomer"]["partitions"] == 3
+    output = capsys.readouterr().out
+    assert "| requests tap-hellocustomer `responses`" in output
+    assert "| rerun with nothing new tap-hellocustomer `responses`" in output
+
+
+@pytest.mark.parametrize(
+    ("case", "records", "minimum"),
+    [
+        (BUENNO_REPLIES, 10_002, 11),
+        (BUENNO_REPLIES, 10_000, 10),
+        (FEEDBACKAPI_CUSTOMERS, 10_000, 100),
+        (FEEDBACKAPI_CUSTOMERS, 0, 1),
+        # 365 days in windows of at most 31 days is 12 calls per touchpoint, however many.
+        (HELLOCUSTOMER_RESPONSES, 10_002, 36),
+        (HELLOCUSTOMER_RESPONSES, 0, 36),
+    ],
+)
+def test_minimum_requests_follow_the_apis_rules(case, records, minimum):
+    assert case.minimum_requests(records) == minimum
+
+
+def test_readme_table_is_replaced_between_the_markers_only(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\n{report.README_START}\n| old |\n{report.README_END}\n\nAfter.\n")
+
+    report.replace_readme_table(readme, "| new |\n|---|")
+
+    assert readme.read_text() == (
+        f"# Title\n\n{report.README_START}\n| new |\n|---|\n{report.README_END}\n\nAfter.\n"
+    )
+
+
+def test_readme_without_markers_is_left_alone(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n")
+
+    with pytest.raises(ValueError, match="bench:table"):
+        report.replace_readme_table(readme, "| new |")
+    assert readme.read_text() == "# Title\n"

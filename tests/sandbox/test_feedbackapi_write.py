@@ -879,7 +879,7 @@ def test_created_records_survive_a_restart_unless_reset(tmp_path):
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
     connection.close()
-    assert meta == (1, 42, 5)
+    assert meta == (feedbackapi_store.SCHEMA_VERSION, 42, 5)
     assert {
         "feedbackapi_accounts",
         "feedbackapi_tokens",

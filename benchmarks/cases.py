@@ -1,0 +1,163 @@
+"""What the benchmarks read and how much: the scales, and one case per tap stream.
+
+A case knows what its API allows, so the least number of requests for a sync is computed
+here from the API's documented rules (page size, window length), never from the tap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import typing as t
+
+from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer_seed import (
+    HELLOCUSTOMER_TOKEN,
+    TOUCHPOINT_CUSTOMER_SERVICE,
+    TOUCHPOINT_STORE_VISIT,
+    TOUCHPOINT_WEBSHOP,
+)
+
+#: Forms the Buenno token reads replies of: a size of N gives 3N replies.
+BUENNO_FORMS = 3
+#: Touchpoints of the first Hello Customer token, each a partition of ``responses``.
+HELLOCUSTOMER_TOUCHPOINTS = (
+    TOUCHPOINT_STORE_VISIT,
+    TOUCHPOINT_CUSTOMER_SERVICE,
+    TOUCHPOINT_WEBSHOP,
+)
+#: The year the Hello Customer sandbox answers in; a sync reads all of it.
+HELLOCUSTOMER_SPAN = (
+    dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+    dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+)
+#: The longest span one Hello Customer responses call may cover, by its document.
+HELLOCUSTOMER_WINDOW = dt.timedelta(days=31)
+#: Seconds between Hello Customer calls in the requests benchmark, for the sandbox and the
+#: tap alike: what is counted is calls, so the real API's 1 s would only add waiting.
+FAST_HELLOCUSTOMER_INTERVAL = 0.05
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    """How much data each benchmark moves."""
+
+    throughput_records: int
+    repeats: int
+    memory_small: int
+    memory_large: int
+    requests_records: int
+    respondents: int
+    batch_size: int
+
+
+SCALES = {
+    "full": Scale(
+        throughput_records=100_000,
+        repeats=3,
+        memory_small=10_000,
+        memory_large=200_000,
+        requests_records=10_000,
+        respondents=20_000,
+        batch_size=500,
+    ),
+    "tiny": Scale(
+        throughput_records=300,
+        repeats=1,
+        memory_small=100,
+        memory_large=400,
+        requests_records=250,
+        respondents=20,
+        batch_size=10,
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class TapCase:
+    """One stream of one tap, the way the benchmarks read it."""
+
+    tap: str
+    platform: str
+    stream: str
+    token: str
+    #: The API's largest page; ``None`` when one call answers a whole window unpaged.
+    page_size: int | None
+    #: Whether the API reports a total, so a full last page is known to be the last.
+    reports_total: bool
+    #: Records a sandbox size of 1 gives the stream (forms or touchpoints it reads).
+    records_per_size: int = 1
+    #: Partitions (touchpoints) the stream reads, each with its own bookmark.
+    partitions: int = 1
+    #: Settings beyond the token and URL.
+    settings: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    #: Keyword arguments for the sandbox the stream is read from.
+    sandbox_settings: t.Mapping[str, t.Any] = dataclasses.field(default_factory=dict)
+    #: The span a full sync reads, for APIs that read in date windows.
+    span: tuple[dt.datetime, dt.datetime] | None = None
+    window: dt.timedelta | None = None
+
+    def sizes(self, records: int) -> dict[str, int]:
+        """Return the sandbox size per platform that gives about ``records`` records."""
+        return {self.platform: math.ceil(records / self.records_per_size)}
+
+    def windows(self) -> int:
+        """Return the date windows a full sync of one partition needs, 1 without windows."""
+        if self.span is None or self.window is None:
+            return 1
+        start, end = self.span
+        return math.ceil((end - start) / self.window)
+
+    def minimum_requests(self, records: int) -> int:
+        """Return the fewest requests the API allows for a full sync of ``records``.
+
+        Per partition and window, the pages of the largest size, at least one. Without a
+        page size every window is one call. Without a reported total a full last page
+        cannot be told from a middle one, so one more (short or empty) page is the least
+        that ends paging. Cases with pages read one partition in one window.
+        """
+        if self.page_size is None:
+            return self.partitions * self.windows()
+        if self.reports_total:
+            return max(1, math.ceil(records / self.page_size))
+        return records // self.page_size + 1
+
+
+BUENNO_REPLIES = TapCase(
+    "tap-buenno",
+    "buenno",
+    "replies",
+    BUENNO_TOKEN,
+    1000,
+    reports_total=True,
+    records_per_size=BUENNO_FORMS,
+)
+FEEDBACKAPI_CUSTOMERS = TapCase(
+    "tap-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, 100, reports_total=True
+)
+HELLOCUSTOMER_RESPONSES = TapCase(
+    "tap-hellocustomer",
+    "hellocustomer",
+    "responses",
+    HELLOCUSTOMER_TOKEN,
+    None,
+    reports_total=False,
+    records_per_size=len(HELLOCUSTOMER_TOUCHPOINTS),
+    partitions=len(HELLOCUSTOMER_TOUCHPOINTS),
+    settings={
+        "campaign_ids": list(HELLOCUSTOMER_TOUCHPOINTS),
+        "start_date": HELLOCUSTOMER_SPAN[0].isoformat(),
+        "end_date": HELLOCUSTOMER_SPAN[1].isoformat(),
+        "min_request_interval": FAST_HELLOCUSTOMER_INTERVAL,
+    },
+    sandbox_settings={"hellocustomer_min_interval": FAST_HELLOCUSTOMER_INTERVAL},
+    span=HELLOCUSTOMER_SPAN,
+    window=HELLOCUSTOMER_WINDOW,
+)
+
+#: Streams whose throughput and memory are measured against a plain requests loop.
+THROUGHPUT_CASES = (BUENNO_REPLIES, FEEDBACKAPI_CUSTOMERS)
+#: Streams whose requests, full and incremental, are counted against the minimum.
+REQUEST_CASES = (BUENNO_REPLIES, FEEDBACKAPI_CUSTOMERS, HELLOCUSTOMER_RESPONSES)

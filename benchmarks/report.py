@@ -1,0 +1,127 @@
+"""How the benchmark results are shown: a Markdown table, a PNG chart, the README's copy.
+
+The README carries the table between ``<!-- bench:table -->`` markers; ``make bench``
+rewrites that part, so the figures there are always those of the last full run.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from benchmarks.cases import SCALES
+
+if t.TYPE_CHECKING:
+    from pathlib import Path
+
+README_START = "<!-- bench:table -->"
+README_END = "<!-- /bench:table -->"
+
+
+def _met(row: t.Mapping[str, t.Any]) -> str:
+    """Say whether a row meets its target."""
+    return "yes" if row["met"] else "no"
+
+
+def table(results: t.Mapping[str, t.Any]) -> str:
+    """Render the results as the Markdown table the README shows."""
+    rows = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
+    for row in results["throughput"]:
+        rows.append(
+            f"| throughput {row['tap']} `{row['stream']}` ({row['records']:,} records) | "
+            f"{row['tap_records_per_second']:,}/s vs floor {row['floor_records_per_second']:,}/s"
+            f" = {row['ratio']:.2f} | {row['target']} | {_met(row)} |"
+        )
+    for row in results["memory"]:
+        rows.append(
+            f"| peak RSS {row['tap']} `{row['stream']}` | {row['small_records']:,}: "
+            f"{row['small_peak_rss_mb']} MB, {row['large_records']:,}: "
+            f"{row['large_peak_rss_mb']} MB = {row['ratio']:.2f}x | {row['target']} | "
+            f"{_met(row)} |"
+        )
+    for row in results["requests"]:
+        rows.append(
+            f"| requests {row['tap']} `{row['stream']}` ({row['records']:,} records, "
+            f"{row['paging']}) | full {row['full_requests']}, rerun "
+            f"{row['incremental_requests']} | full {row['full_minimum']}, rerun "
+            f"{row['incremental_minimum']} | {_met(row)} |"
+        )
+    hc = results["hellocustomer_ceiling"]
+    rows.append(
+        f"| target-hellocustomer {hc['respondents']:,} respondents, batch {hc['batch_size']}, "
+        f"1 call/s | {hc['records_per_second']}/s ({hc['share_of_ceiling']:.0%} of ceiling), "
+        f"{hc['stats']['rate_limited']} x 429 | {hc['target']} | {_met(hc)} |"
+    )
+    for row in results["incremental"]:
+        rows.append(
+            f"| rerun with nothing new {row['tap']} `{row['stream']}` | {row['seconds']} s, "
+            f"{row['requests']} request(s) for {row['partitions']} partition(s) | "
+            f"{row['target']} | {_met(row)} |"
+        )
+    return "\n".join(rows)
+
+
+def replace_readme_table(readme: Path, rendered: str) -> None:
+    """Put ``rendered`` between the README's bench markers, leaving the rest as it is.
+
+    Raises:
+        ValueError: When the README lacks the markers, in that order.
+    """
+    text = readme.read_text()
+    start = text.find(README_START)
+    end = text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{readme} has no {README_START} ... {README_END} section")
+    head = text[: start + len(README_START)]
+    readme.write_text(f"{head}\n{rendered}\n{text[end:]}")
+
+
+def _pair(axes: t.Any, labels: list[str], series: list[tuple[str, list[float]]]) -> None:
+    """Draw two bars per label, one per series."""
+    positions = range(len(labels))
+    for offset, (name, values) in zip((-0.2, 0.2), series, strict=True):
+        axes.bar([p + offset for p in positions], values, 0.4, label=name)
+    axes.set(xticks=list(positions), xticklabels=labels)
+    axes.legend()
+
+
+def chart(results: t.Mapping[str, t.Any], path: Path) -> None:
+    """Draw throughput, memory and requests side by side as a PNG."""
+    import matplotlib as mpl  # noqa: PLC0415 - only the runner needs it
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    figure, (speed, memory, calls) = plt.subplots(1, 3, figsize=(16, 4))
+    throughput, ram, requests = results["throughput"], results["memory"], results["requests"]
+    # The records asked for: each tap's own count differs a little (3 forms of 3,334).
+    scale = SCALES[results["meta"]["scale"]]
+    _pair(
+        speed,
+        [row["tap"] for row in throughput],
+        [
+            ("floor (requests loop)", [r["floor_records_per_second"] for r in throughput]),
+            ("tap", [r["tap_records_per_second"] for r in throughput]),
+        ],
+    )
+    speed.set(title="Throughput (records/s)")
+    _pair(
+        memory,
+        [row["tap"] for row in ram],
+        [
+            (f"about {scale.memory_small:,} records", [r["small_peak_rss_mb"] for r in ram]),
+            (f"about {scale.memory_large:,} records", [r["large_peak_rss_mb"] for r in ram]),
+        ],
+    )
+    memory.set(title="Peak RSS (MB)")
+    _pair(
+        calls,
+        [row["tap"] for row in requests],
+        [
+            ("minimum", [r["full_minimum"] for r in requests]),
+            ("tap, full sync", [r["full_requests"] for r in requests]),
+        ],
+    )
+    calls.set(title="HTTP requests, full sync")
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)

@@ -90,20 +90,24 @@ def run_target_killed_when(
     config: dict[str, t.Any],
     input_lines: list[str],
     folder: Path,
+    *,
+    name: str,
     kill_when: Callable[[], bool] | None,
 ) -> KilledRun:
     """Run a target over ``input_lines``; kill it once ``kill_when()`` holds (never when None).
 
     ``kill_when`` is asked every millisecond, typically about the requests a sandbox has
-    received. The working directory is ``folder``.
+    received. The working directory is ``folder``, the same for every run of a pipeline
+    as Meltano's project folder is; the run's own files are named after ``name``.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "target-config.json").write_text(json.dumps(config))
-    (folder / "input.jsonl").write_text("".join(input_lines), encoding="utf-8")
-    args = [sys.executable, "-m", module, "--config", str(folder / "target-config.json")]
-    stdout_path, stderr_path = folder / "stdout.jsonl", folder / "stderr.log"
+    config_path, input_path = folder / f"{name}.config.json", folder / f"{name}.input.jsonl"
+    config_path.write_text(json.dumps(config))
+    input_path.write_text("".join(input_lines), encoding="utf-8")
+    args = [sys.executable, "-m", module, "--config", str(config_path)]
+    stdout_path, stderr_path = folder / f"{name}.stdout.jsonl", folder / f"{name}.stderr.log"
     with (
-        (folder / "input.jsonl").open("rb") as stdin,
+        input_path.open("rb") as stdin,
         stdout_path.open("wb") as stdout,
         stderr_path.open("wb") as stderr,
     ):

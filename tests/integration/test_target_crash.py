@@ -51,6 +51,8 @@ BATCH_SIZE = 6
 KILLS, LONG_KILLS = 2, 6
 BUENNO_FORM = 2
 EMAIL_TEMPLATE = "em41Lt"
+COMPANY = "ec28d381-4883-4731-9462-74c3dc82aff1"
+DUTCH = "1b5c1275-4f92-422f-b1fc-799bf8e30598"
 FEEDBACK_REQUEST_FIELDS = ("subscriber", "template", "location", "due", "suppress_message")
 #: Epoch seconds of 2031-01-01: the due times of the pushed feedback requests, one a minute.
 DUE = 1924992000
@@ -67,6 +69,8 @@ class Pipeline:
     #: SQL giving (key, count) of every pushed record, by the key ``key_of`` gives a record.
     count_sql: str
     key_of: Callable[[dict[str, t.Any]], str]
+    #: The calls an undisturbed run makes, over which the kill points are drawn.
+    calls: int
     #: Records one call carries at most: the most a kill can leave uncertain.
     per_call: int = 1
 
@@ -88,7 +92,7 @@ def feedbackapi_messages(db: sqlite3.Connection) -> list[Message]:
     pairs = db.execute(
         "SELECT customer_id, location_id FROM feedbackapi_customer_locations "
         "GROUP BY customer_id ORDER BY customer_id LIMIT ?",
-        (RECORDS,),
+        (RECORDS // 2,),
     ).fetchall()
     return with_states(
         [
@@ -115,6 +119,34 @@ def feedbackapi_messages(db: sqlite3.Connection) -> list[Message]:
     )
 
 
+def hellocustomer_messages(db: sqlite3.Connection) -> list[Message]:
+    """Respondents to survey, then filled-in surveys (answers) of the Store visit touchpoint."""
+    [question] = db.execute(
+        "SELECT q.guid FROM hellocustomer_questions q "
+        "JOIN hellocustomer_surveys s ON q.survey_guid = s.guid "
+        "WHERE s.touchpoint_guid = ? AND s.language_guid = ? AND q.sort_order = 3",
+        (TOUCHPOINT_STORE_VISIT, DUTCH),
+    ).fetchone()
+    return with_states(
+        [
+            schema("respondents", "email"),
+            *[record("respondents", email=f"crash{n}@example.com") for n in range(RECORDS)],
+        ],
+        [
+            schema("answers", "company_unique_id", "respondent", "answers"),
+            *[
+                record(
+                    "answers",
+                    company_unique_id=COMPANY,
+                    respondent={"email": f"surveyed{n}@example.com"},
+                    answers=[{"QuestionItemUniqueID": question, "Score": 9}],
+                )
+                for n in range(RECORDS // 2)
+            ],
+        ],
+    )
+
+
 PIPELINES = {
     "target_buenno": Pipeline(
         module="target_buenno",
@@ -135,6 +167,7 @@ PIPELINES = {
             "GROUP BY email"
         ),
         key_of=lambda values: str(values["email"]),
+        calls=RECORDS,
     ),
     "target_feedbackapi": Pipeline(
         module="target_feedbackapi",
@@ -151,6 +184,7 @@ PIPELINES = {
             "WHERE due >= 1924992000 GROUP BY due"  # DUE
         ),
         key_of=lambda values: str(values.get("name") or values.get("due")),
+        calls=RECORDS + RECORDS // 2,
     ),
     "target_hellocustomer": Pipeline(
         module="target_hellocustomer",
@@ -163,17 +197,16 @@ PIPELINES = {
             "batch_size": BATCH_SIZE,
             "min_request_interval": 0.0,
         },
-        messages=lambda _db: with_states(
-            [
-                schema("respondents", "email"),
-                *[record("respondents", email=f"crash{n}@example.com") for n in range(RECORDS)],
-            ]
-        ),
+        messages=hellocustomer_messages,
         count_sql=(
             "SELECT email, COUNT(*) FROM hellocustomer_respondents WHERE email LIKE 'crash%' "
-            "GROUP BY email"
+            "AND added_by = 'respondent/addmultipletocache' GROUP BY email UNION ALL "
+            "SELECT p.email, COUNT(*) FROM hellocustomer_responses r "
+            "JOIN hellocustomer_respondents p ON r.respondent_id = p.id "
+            "WHERE p.email LIKE 'surveyed%' GROUP BY p.email"
         ),
-        key_of=lambda values: str(values["email"]),
+        key_of=lambda values: str(values.get("email") or values["respondent"]["email"]),
+        calls=-(-RECORDS // BATCH_SIZE) + RECORDS // 2,
         per_call=BATCH_SIZE,
     ),
 }
@@ -244,9 +277,8 @@ def test_a_killed_target_rerun_from_its_last_state_pushes_nothing_twice(
         config = pipeline.config(sandbox, db)
         messages = pipeline.messages(db)
     good = {pipeline.key_of(m["record"]) for m in messages if m["type"] == "RECORD"}
-    calls = len(good) // pipeline.per_call
     chance = random.Random(f"{name}-crash")  # noqa: S311 - kill points, not secrets
-    kills = [chance.randrange(1, calls) for _ in range(LONG_KILLS if long_run else KILLS)]
+    kills = [chance.randrange(1, pipeline.calls) for _ in range(LONG_KILLS if long_run else KILLS)]
     folder = tmp_path / "project"
 
     runs = run_pipeline(pipeline, sandbox, config, messages, folder, kill_points=iter(kills))

@@ -56,8 +56,8 @@ CREATE TABLE IF NOT EXISTS journal (
 
 #: Why a record found on its way in the journal is not sent again, for the dead-letter file.
 INTERRUPTED_REASON = (
-    "an earlier run stopped while this record was being pushed, so it may have reached "
-    "the platform; it was not sent again (check, then remove it from the journal to resend)"
+    "an earlier run was stopped while this record was being pushed, so it may have reached "
+    "the platform; it was not sent again"
 )
 
 

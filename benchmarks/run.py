@@ -301,6 +301,7 @@ def bench_hellocustomer(scale: Scale, workdir: Path) -> dict[str, t.Any]:
             "batch_size": scale.batch_size,
             "min_request_interval": 1.0,
             "ledger_path": str(workdir / "ledger.sqlite"),
+            "journal_path": str(workdir / "journal.sqlite"),
             "dead_letter_path": str(workdir / "dead-letter.jsonl"),
         }
         config_file = workdir / "target-hellocustomer.json"

@@ -9,8 +9,9 @@ happened.
 
 Everything it writes stays in one folder, ``output/`` unless ``--output`` says otherwise
 (gitignored): the DuckDB file, the sandbox's database and log, Meltano's log and system
-database (with the pipelines' state), and target-hellocustomer's ledger and dead-letter
-file. A second run is incremental from that state; deleting the folder starts afresh.
+database (with the pipelines' state), target-hellocustomer's ledger, the targets' push
+journals and the dead-letter file. A second run is incremental from that state; deleting
+the folder starts afresh.
 
 Run from the project's virtual environment (``.venv/bin/python -m scripts.demo``) after
 ``meltano install``; ``make demo`` does both.
@@ -162,6 +163,8 @@ def _pipeline_env(url: str, output: Path) -> dict[str, str]:
             env[f"{kind}_{platform.name.upper()}_API_URL"] = url + platform.api_root
     env["TARGET_DUCKDB_FILEPATH"] = str(output / "survey.duckdb")
     env["TARGET_HELLOCUSTOMER_LEDGER_PATH"] = str(output / "hellocustomer-ledger.sqlite")
+    env["TARGET_HELLOCUSTOMER_JOURNAL_PATH"] = str(output / "hellocustomer-journal.sqlite")
+    env["TARGET_FEEDBACKAPI_JOURNAL_PATH"] = str(output / "feedbackapi-journal.sqlite")
     env["TARGET_HELLOCUSTOMER_DEAD_LETTER_PATH"] = str(output / "dead-letter.jsonl")
     return env
 

@@ -7,7 +7,10 @@ A sink per input stream. For each record it:
    (``build_request``), and rejects it with a reason when either fails;
 3. skips it, as already present, when the same person was pushed earlier in the run
    (``dedupe_keys``);
-4. sends it (``PushClient``), and judges the answer (``outcome_of``).
+4. for a push that is not idempotent, asks the push journal whether a run killed before
+   its next STATE sent it already (then it is already present, or uncertain when no
+   answer came), and notes it there before it is sent;
+5. sends it (``PushClient``), and judges the answer (``outcome_of``).
 
 A rejected record is written to the dead-letter file and the run goes on; a record is
 never allowed to raise out of the sink, since an exception there ends the target
@@ -15,7 +18,7 @@ without a state for what was pushed. Only failures that no later record can esca
 (``PushStoppedError``: token refused, platform unavailable, no active form) stop the
 run, after the summary.
 
-``PushSinkBase`` holds steps 1 to 4 for any kind of sink; ``RecordPushSink`` pushes
+``PushSinkBase`` holds steps 1 to 5 for any kind of sink; ``RecordPushSink`` pushes
 each record as it comes. A batching target derives its sink from ``PushSinkBase`` and
 singer-sdk's ``BatchSink`` instead, vetting records in ``process_record`` and sending
 them in ``process_batch``.
@@ -32,6 +35,7 @@ from singer_sdk.sinks import RecordSink, Sink
 
 from survey_common.push_client import PushStoppedError, UncertainDeliveryError
 from survey_common.push_fields import texts
+from survey_common.push_journal import INTERRUPTED_REASON, Journaled
 from survey_common.push_report import Outcome, RecordRejectedError
 from survey_common.push_schema import PushSchema
 
@@ -43,6 +47,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from survey_common.push_client import PushClient, PushRequest
+    from survey_common.push_journal import PushJournal
     from survey_common.push_target import PushTarget
 
 
@@ -134,6 +139,35 @@ class PushSinkBase(Sink):
         """
         return any(key in self.pushed_keys for key in keys)
 
+    @property
+    def journal(self) -> PushJournal | None:
+        """The target's push journal for a push that is not idempotent, else None."""
+        return None if self.idempotent else self.push_target.journal
+
+    def check_journal(self, keys: Iterable[Hashable]) -> Outcome | None:
+        """Settle a push that an earlier, killed run sent already; None when it did not.
+
+        A push the journal holds as sent is already present; one it holds as on its way
+        may have arrived, and is rejected as uncertain. Either way the row passes to this
+        run, so that the next STATE this run passes on forgets it.
+
+        Raises:
+            RecordRejectedError: the push was on its way when the earlier run stopped.
+        """
+        journal = self.journal
+        if journal is None:
+            return None
+        keys = list(keys)
+        status = journal.status(self.stream, keys)
+        if status is None:
+            return None
+        self.pushed_keys |= set(keys)
+        if status is Journaled.SENT:
+            journal.sent(self.stream, keys)
+            return Outcome.ALREADY_PRESENT
+        journal.sending(self.stream, keys)
+        raise RecordRejectedError(INTERRUPTED_REASON, uncertain=True)
+
     def from_record_or_setting(self, record: dict[str, t.Any], field: str, setting: str) -> str:
         """Return a record's ``field``, else the ``setting`` that stands in for it, as text.
 
@@ -196,14 +230,27 @@ class PushSinkBase(Sink):
         keys = set(self.dedupe_keys(request))
         if self.already_pushed(keys):
             return Outcome.ALREADY_PRESENT
+        if (journaled := self.check_journal(keys)) is not None:
+            return journaled
+        journal = self.journal
+        if journal is not None:
+            journal.sending(self.stream, keys)
         try:
             response = self.client.send(request, idempotent=self.idempotent)
+            outcome = self.outcome_of(request, response)
         except UncertainDeliveryError as exc:
-            # Pushing the same thing again in this run could create it twice.
+            # Pushing the same thing again in this run could create it twice; the
+            # journal keeps it as on its way, so that a rerun does not send it either.
             self.pushed_keys |= keys
             raise RecordRejectedError(exc.reason, exc.status, uncertain=True) from exc
-        outcome = self.outcome_of(request, response)
+        except (RecordRejectedError, PushStoppedError):
+            # Refused, or never taken: nothing was created, a rerun may send it.
+            if journal is not None:
+                journal.forget(self.stream, keys)
+            raise
         self.pushed_keys |= keys
+        if journal is not None:
+            journal.sent(self.stream, keys)
         return outcome
 
 

@@ -6,11 +6,14 @@ API needs:
 - Settings every target shares (``push_settings``), validated without echoing secrets.
 - Routing by stream name: an unknown stream fails at once, listing the accepted names.
 - State gating: a STATE message is passed on once every record before it was pushed,
-  so a rerun from it never pushes an accepted record again. Sinks that push record by
-  record leave nothing pending, so each STATE is passed on as it arrives and a run that
-  stops half-way has already told Meltano how far it got. Sinks that batch hold the
-  state back until the batch before it was sent: when a full batch is sent and nothing
-  else is pending, at the next STATE that finds nothing pending, or at the end.
+  so a rerun from it never pushes an accepted record again. Pushes that are not
+  idempotent are also written to the push journal before they are sent, so that a run
+  killed before its next STATE does not send them again when rerun from the last one.
+  Sinks that push record by record leave nothing pending, so each STATE is passed on
+  as it arrives and a run that stops half-way has already told Meltano how far it got.
+  Sinks that batch hold the state back until the batch before it was sent: when a full
+  batch is sent and nothing else is pending, at the next STATE that finds nothing
+  pending, or at the end.
 - A summary per stream at the end, then exit code 1 when ``fail_on_rejected`` is set
   and a record was rejected, only after the final state was written.
 - A run that cannot go on (``PushStoppedError``) ends with its message and exit code 1,
@@ -33,6 +36,7 @@ from singer_sdk.mapper import RemoveRecordTransform
 
 from survey_common.deadletter import DeadLetterFile
 from survey_common.push_client import PushClient, PushStoppedError
+from survey_common.push_journal import PushJournal
 from survey_common.push_report import RunReport
 from survey_common.push_sink import DroppedStreamSink
 from survey_common.redact import Redactor
@@ -60,8 +64,17 @@ class RejectedRecordsError(PushStoppedError):
     """Records were rejected and ``fail_on_rejected`` asks the run to fail for it."""
 
 
-def push_settings(connection: list[th.Property[t.Any]]) -> list[th.Property[t.Any]]:
-    """Return the settings every push target has: its tap's token and URL, then its own."""
+def push_settings(
+    connection: list[th.Property[t.Any]], *, journal_default: str | None = None
+) -> list[th.Property[t.Any]]:
+    """Return the settings every push target has: its tap's token and URL, then its own.
+
+    Args:
+        connection: The platform's token and URL settings.
+        journal_default: The default ``journal_path``, for a target with pushes that are
+            not idempotent; None for a target that needs no journal.
+    """
+    journal = [] if journal_default is None else [journal_setting(journal_default)]
     return [
         *connection,
         th.Property(
@@ -86,7 +99,26 @@ def push_settings(connection: list[th.Property[t.Any]]) -> list[th.Property[t.An
                 "written). By default rejected records are reported and the run succeeds."
             ),
         ),
+        *journal,
     ]
+
+
+def journal_setting(default: str) -> th.Property[t.Any]:
+    """Return the ``journal_path`` setting of a target whose pushes are not all idempotent."""
+    return th.Property(
+        "journal_path",
+        th.StringType,
+        default=default,
+        title="Push journal file",
+        description=(
+            "SQLite file where each push that the platform cannot recognise a second time "
+            "is noted before it is sent and after it is answered, until the next STATE "
+            "passes it. A run killed in between and rerun from the last state counts those "
+            "records as already present, or rejects them as uncertain when their answer "
+            "never came, instead of sending them twice. A relative path is relative to the "
+            "working directory; empty turns the journal off."
+        ),
+    )
 
 
 class PushTarget(SecretSafeConfigMixin, Target):
@@ -149,6 +181,12 @@ class PushTarget(SecretSafeConfigMixin, Target):
     def request_limiter(self) -> MinIntervalLimiter | None:
         """The pacing of every call, for platforms with a call-rate limit; None by default."""
         return None
+
+    @cached_property
+    def journal(self) -> PushJournal | None:
+        """The push journal, or None when the target has none or ``journal_path`` is empty."""
+        path = self.config.get("journal_path")
+        return PushJournal(Path(str(path))) if path else None
 
     @cached_property
     def client(self) -> PushClient:
@@ -221,17 +259,29 @@ class PushTarget(SecretSafeConfigMixin, Target):
             self.drain_all()
 
     def _write_state_message(self, state: dict[str, t.Any]) -> None:
-        """Write a state unless it is the one written last (the final drain repeats it)."""
+        """Write a state unless it is the one written last (the final drain repeats it).
+
+        The journal forgets this run's pushes once the state after them is out (written
+        and flushed): a rerun starts after them. Not before, or a run killed in between
+        would send them again.
+        """
         if state == self._last_state_written:
             return
         self._last_state_written = copy.deepcopy(state)
         super()._write_state_message(state)
+        if self.journal is not None:
+            self.journal.clear()
 
     # The end
 
     def process_endofpipe(self) -> None:
-        """Drain and write the final state, log the summary, then fail if asked to."""
+        """Drain and write the final state, close the journal, log the summary, fail if asked."""
         super().process_endofpipe()
+        if self.journal is not None:
+            # The input ended and every push was answered: a run from the same state, or
+            # from none, is a new run that means to send its records, not a rerun.
+            self.journal.clear()
+            self.journal.close()
         self.report.log_summary()
         if self.config.get("fail_on_rejected") and self.report.rejected:
             raise RejectedRecordsError(

@@ -15,6 +15,7 @@ describe them in the same words.
 from __future__ import annotations
 
 import ipaddress
+import re
 import typing as t
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ if t.TYPE_CHECKING:
 else:
     _PluginBase = object
 
+#: Epoch seconds, which ``parse_timestamp`` reads but a date-time setting must not be.
+_EPOCH = re.compile(r"-?\d+(\.\d*)?")
 #: Host names that resolve to this machine, where plain HTTP cannot leak a token.
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -44,6 +47,22 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_iso_datetime(value: str) -> bool:
+    """Return whether a setting is an ISO 8601 date-time.
+
+    ``parse_timestamp`` also reads epoch seconds, but singer-sdk starts a stream at
+    ``start_date`` as written and reads it as ISO 8601 only: epoch seconds would pass
+    here and fail mid-sync.
+    """
+    if _EPOCH.fullmatch(value.strip()):
+        return False
+    try:
+        parse_timestamp(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_api_url(name: str, value: str) -> str | None:
@@ -124,16 +143,17 @@ class SecretSafeConfigMixin(_PluginBase):
         self.append_builtin_config(schema)
         properties: dict[str, dict[str, t.Any]] = schema.get("properties", {})
         secrets = {name for name, prop in properties.items() if prop.get("secret")}
+        # The SDK's own validation fills in defaults; this one must too. A null is a
+        # setting left unset (the schema allows it), not a value to fail on mid-run.
+        for name, prop in properties.items():
+            if prop.get("default") is not None and self._config.get(name) is None:
+                self._config[name] = prop["default"]
         validator = Draft7Validator(schema)
         problems = [
             describe_error(error, secrets)
             for error in sorted(validator.iter_errors(self._config), key=lambda e: e.path)
         ]
         problems += self._check_formats(properties)
-        # The SDK's own validation fills in defaults; this one must too.
-        for name, prop in properties.items():
-            if "default" in prop and prop["default"] is not None:
-                self._config.setdefault(name, prop["default"])
         if problems and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed: " + "; ".join(problems),
@@ -149,14 +169,11 @@ class SecretSafeConfigMixin(_PluginBase):
             value = self._config.get(name)
             if not isinstance(value, str):
                 continue
-            if prop.get("format") == "date-time":
-                try:
-                    parse_timestamp(value)
-                except (ValueError, TypeError):
-                    problems.append(
-                        f"config['{name}'] must be an ISO 8601 date-time such as "
-                        f"2024-01-31T00:00:00Z, got {value!r}"
-                    )
+            if prop.get("format") == "date-time" and not is_iso_datetime(value):
+                problems.append(
+                    f"config['{name}'] must be an ISO 8601 date-time such as "
+                    f"2024-01-31T00:00:00Z, got {value!r}"
+                )
             elif name.endswith("api_url") and (problem := check_api_url(name, value)):
                 problems.append(problem)
         return problems

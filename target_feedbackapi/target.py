@@ -14,6 +14,9 @@ from target_feedbackapi.sinks import CustomersSink, FeedbackRequestsSink, Locati
 if t.TYPE_CHECKING:
     from singer_sdk.authenticators import BasicAuthenticator
 
+#: Where the push journal of locations and feedback requests is kept by default.
+DEFAULT_JOURNAL_PATH = "feedbackapi-journal.sqlite"
+
 
 class TargetFeedbackAPI(PushTarget):
     """Singer target for FeedbackAPI: customers, locations and feedback requests."""
@@ -24,7 +27,7 @@ class TargetFeedbackAPI(PushTarget):
     sink_classes = (CustomersSink, LocationsSink, FeedbackRequestsSink)
 
     config_jsonschema = th.PropertiesList(
-        *push_settings(CONNECTION_SETTINGS),
+        *push_settings(CONNECTION_SETTINGS, journal_default=DEFAULT_JOURNAL_PATH),
         th.Property(
             "default_location",
             th.StringType(min_length=1),

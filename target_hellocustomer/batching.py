@@ -6,8 +6,11 @@ field rules): a bad one is rejected at once and never joins a batch. When singer
 drains the batch (full at ``batch_size``, records five minutes old, or the end of input):
 
 1. records already pushed (in this run, earlier in the batch, or in the ledger) count
-   as already present and are not sent;
-2. the others are sent one call per path, as a JSON array of their bodies;
+   as already present and are not sent; so do those the push journal holds as sent by
+   a run killed before its next STATE, and those it holds as on their way then are
+   rejected as uncertain;
+2. the others are sent one call per path, as a JSON array of their bodies, each call
+   noted in the push journal before it is sent and after it is answered;
 3. a 2xx accepts every record of the call;
 4. a refusal about the records (a 4xx other than those that stop the run) is looked
    at: when it condemns every record of the call alike (``condemns_all``), each is
@@ -79,6 +82,14 @@ class BatchPushSink(PushSinkBase, BatchSink):
                 self.report.count(self.stream_name, Outcome.ALREADY_PRESENT)
                 continue
             claimed |= pending.keys
+            try:
+                journaled = self.check_journal(pending.keys)
+            except RecordRejectedError as rejection:
+                self.report.reject(self.stream_name, pending.record, rejection)
+                continue
+            if journaled is not None:
+                self.report.count(self.stream_name, journaled)
+                continue
             groups.setdefault(pending.request.path, []).append(pending)
         try:
             for group in groups.values():
@@ -110,20 +121,30 @@ class BatchPushSink(PushSinkBase, BatchSink):
         path = group[0].request.path
         request = PushRequest("POST", path, json=[pending.request.json for pending in group])
         keys = frozenset().union(*(pending.keys for pending in group))
+        journal = self.journal
+        if journal is not None:
+            journal.sending(self.stream, keys)
         try:
             response = self.client.send(request, idempotent=self.idempotent)
+            outcome = self.outcome_of(request, response)
         except UncertainDeliveryError as exc:
             self.pushed_keys |= keys  # sending them again could survey someone twice
             for pending in group:
                 rejection = RecordRejectedError(exc.reason, exc.status, uncertain=True)
                 self.report.reject(self.stream_name, pending.record, rejection)
             return
-        try:
-            outcome = self.outcome_of(request, response)
+        except PushStoppedError:
+            if journal is not None:
+                journal.forget(self.stream, keys)  # never taken: a rerun may send them
+            raise
         except RecordRejectedError as rejection:
+            if journal is not None:
+                journal.forget(self.stream, keys)  # refused: nothing was created
             self._refused(group, response, rejection)
             return
         self.pushed_keys |= keys
+        if journal is not None:
+            journal.sent(self.stream, keys)
         for _ in group:
             self.report.count(self.stream_name, outcome)
 

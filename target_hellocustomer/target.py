@@ -22,6 +22,8 @@ if t.TYPE_CHECKING:
 
 #: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
 DEFAULT_LEDGER_PATH = "hellocustomer-ledger.sqlite"
+#: Where the push journal is kept by default: beside the ledger.
+DEFAULT_JOURNAL_PATH = "hellocustomer-journal.sqlite"
 #: tap-hellocustomer's pacing setting: the same limiter, declared and described once.
 MIN_REQUEST_INTERVAL = {**TapHelloCustomer.config_jsonschema["properties"]["min_request_interval"]}
 
@@ -35,7 +37,7 @@ class TargetHelloCustomer(PushTarget):
     sink_classes = (RespondentsSink, AnswersSink)
 
     config_jsonschema = th.PropertiesList(
-        *push_settings(CONNECTION_SETTINGS),
+        *push_settings(CONNECTION_SETTINGS, journal_default=DEFAULT_JOURNAL_PATH),
         th.Property(
             "campaign_id",
             th.StringType(pattern=GUID_PATTERN),

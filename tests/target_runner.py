@@ -65,6 +65,8 @@ def run_target(
 ) -> TargetRun:
     """Run the target over ``messages`` the way the CLI does; catch what it raises."""
     config = {"dead_letter_path": str(tmp_path / "dead-letter.jsonl"), **config}
+    if "journal_path" in target_class.config_jsonschema["properties"]:
+        config.setdefault("journal_path", str(tmp_path / "journal.sqlite"))
     buffer = io.StringIO()
     error: BaseException | None = None
     # The summary and the fields left out are logged at INFO, which caplog should see.

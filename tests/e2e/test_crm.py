@@ -137,6 +137,7 @@ def test_crm_contacts_become_feedbackapi_customers(
             TARGET_FEEDBACKAPI_API_URL=sandbox.base_url("feedbackapi"),
             TARGET_FEEDBACKAPI_DEFAULT_LOCATION=location,
             TARGET_FEEDBACKAPI_DEAD_LETTER_PATH=str(dead_letter),
+            TARGET_FEEDBACKAPI_JOURNAL_PATH=str(tmp_path / "journal.sqlite"),
         )
         result = run_meltano("run", "crm-to-feedbackapi", env=env)
         customers = new_customers(tmp_path / "sandbox.db", started)

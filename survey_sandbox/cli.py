@@ -94,10 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_fault_kinds,
         default=FAULT_KINDS,
         metavar="KINDS",
-        help="comma-separated kinds drawn with equal chances: 429 (Too Many Requests with"
-        " Retry-After), 5xx (500, 502, 503 or 504), drop (connection closed without an"
-        " answer), slow (answered after --slow-seconds); the call is not processed except"
-        f" when slow ({','.join(FAULT_KINDS)})",
+        help="comma-separated kinds drawn with equal chances: 429 (Too Many Requests, half"
+        " with Retry-After, half without), 5xx (500, 502, 503 or 504), drop (connection"
+        " closed without an answer), slow (answered after --slow-seconds), html (an HTML"
+        " page: a gateway's 502 or 503, or a portal's 200), truncated (the answer's body"
+        " cut in half); the call is processed only when slow or truncated"
+        f" ({','.join(FAULT_KINDS)})",
     )
     faults.add_argument(
         "--slow-seconds",
@@ -111,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative,
         default=1,
         metavar="SECONDS",
-        help="Retry-After of an injected 429, in whole seconds (%(default)s)",
+        help="Retry-After of an injected 429 that carries one, in whole seconds (%(default)s)",
     )
     return parser
 

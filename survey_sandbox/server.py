@@ -255,8 +255,8 @@ class SandboxServer:
             reset: Wipe and seed again even when the file's data could be reused.
             hellocustomer_min_interval: Seconds Hello Customer requires between two calls of
                 one token (the vendor allows one a second); 0 turns its throttle off.
-            faults: How a share of API calls fails (429, 5xx, dropped, slow); ``None``
-                or a rate of 0: never. The faults follow from ``seed``.
+            faults: How a share of API calls fails (429, 5xx, dropped, slow, HTML,
+                truncated); ``None`` or a rate of 0: never. The faults follow from ``seed``.
             platform_sizes: A size per platform name that replaces ``size`` for that
                 platform, so a benchmark seeds a large data set only where it reads one.
         """

@@ -107,7 +107,7 @@ def test_a_truncated_answer_is_processed_and_its_json_cut_off():
     assert recorder.calls == 1
     assert response.status == 200
     assert response.body == b'{"ok":true}'[:5]
-    with pytest.raises(ValueError, match="Expecting|Unterminated"):
+    with pytest.raises(json.JSONDecodeError):
         json.loads(response.body)
     assert dict(response.headers)[FAULT_HEADER] == "truncated"
 

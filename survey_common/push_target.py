@@ -36,7 +36,7 @@ from survey_common.push_client import PushClient, PushStoppedError
 from survey_common.push_report import RunReport
 from survey_common.push_sink import DroppedStreamSink
 from survey_common.redact import Redactor
-from survey_common.settings import SecretSafeConfigMixin
+from survey_common.settings import DEFAULT_REQUEST_TIMEOUT, SecretSafeConfigMixin
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, MutableSet
@@ -161,6 +161,7 @@ class PushTarget(SecretSafeConfigMixin, Target):
             redact=self.redact,
             logger=self.logger,
             limiter=self.request_limiter,
+            timeout=float(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         )
 
     def pushed_keys(self, stream: str) -> MutableSet[Hashable]:

@@ -243,10 +243,12 @@ class SurveyAPIStream(RESTStream[t.Any]):
     def backoff_handler(self, details: Details) -> None:
         """Log each retry in one line: what failed, which attempt, how long the wait."""
         exc = details.get("exception")
-        if isinstance(exc, RetriableAPIError) and exc.response is not None:
-            cause = self._explain(exc.response)
+        if isinstance(exc, RetriableAPIError):
+            cause = str(exc)  # validate_response's words: the status, or why the body is bad
+        elif isinstance(exc, Exception):
+            cause = f"{api_errors.network_failure(exc)} on stream '{self.name}'"
         else:
-            cause = f"{type(exc).__name__} on stream '{self.name}'"
+            cause = f"a failure on stream '{self.name}'"
         retry.log_retry(self.logger, cause, details, self.max_attempts)
 
 

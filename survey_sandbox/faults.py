@@ -23,7 +23,9 @@ ways:
 
 Admin endpoints (``/_sandbox/...``) never fail, so tests and scripts can always steer the
 sandbox. The faults are drawn from the sandbox's seed: the n-th API call of a run meets
-the same fate every time, so a failure seen once can be replayed.
+the same fate every time, so a failure seen once can be replayed. Kinds are dealt like
+cards from a shuffled deck, one of each kind per round, so that even a short run with a
+handful of faults meets every kind, rather than the same one several times.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ class FaultPlan:
 
     Attributes:
         rate: Share of API calls that meet a fault, from 0 (none) to 1 (every one).
-        kinds: The kinds to draw from, with equal chances (see :data:`FAULT_KINDS`).
+        kinds: The kinds to draw from, each once per round of ``len(kinds)`` faults, in
+            an order drawn anew for each round (see :data:`FAULT_KINDS`).
         slow_seconds: Delay of a ``slow`` answer.
         retry_after: Seconds an injected 429 that carries ``Retry-After`` asks the client
             to wait (half of them carry none).
@@ -135,6 +138,8 @@ class FaultInjector:
         self._sleep = sleep
         self._random = random.Random(f"survey-sandbox faults {seed}")  # noqa: S311 - not security
         self._lock = threading.Lock()
+        #: The kinds still to come in this round of faults.
+        self._deck: list[str] = []
 
     def __call__(self, request: Request) -> Response:
         """Answer ``request``, or fail it as the plan draws.
@@ -171,7 +176,10 @@ class FaultInjector:
         with self._lock:
             if self._random.random() >= self._plan.rate:
                 return None
-            kind = self._random.choice(self._plan.kinds)
+            if not self._deck:
+                self._deck = list(self._plan.kinds)
+                self._random.shuffle(self._deck)
+            kind = self._deck.pop()
             detail = self._random.random()
             with_retry_after = kind == "429" and detail < _RETRY_AFTER_SHARE
         if kind == "5xx":

@@ -152,14 +152,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
             except Exception:
                 logger.exception("%s %s failed", self.command, split.path)
                 response = _error(500, "Internal sandbox error")
-        self._write(response)
-        elapsed_ms = (time.perf_counter() - started) * 1000
         fault = dict(response.headers).get(FAULT_HEADER)
+        try:
+            self._write(response)
+        except OSError:
+            # The client gave up waiting (a slow answer outlasting its timeout): the call
+            # is still logged with its fault, then the connection is closed.
+            self.close_connection = True
+            status = f"{response.status} unread"
+        else:
+            status = str(response.status)
+        elapsed_ms = (time.perf_counter() - started) * 1000
         logger.info(
-            "%s %s %d %.1fms%s",
+            "%s %s %s %.1fms%s",
             self.command,
             split.path,
-            response.status,
+            status,
             elapsed_ms,
             f" fault={fault}" if fault else "",
         )

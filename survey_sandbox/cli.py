@@ -94,11 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_fault_kinds,
         default=FAULT_KINDS,
         metavar="KINDS",
-        help="comma-separated kinds, each drawn once in every round of as many faults: 429 (Too Many Requests, half"
-        " with Retry-After, half without), 5xx (500, 502, 503 or 504), drop (connection"
-        " closed without an answer), slow (answered after --slow-seconds), html (an HTML"
-        " page: a gateway's 502 or 503, or a portal's 200), truncated (the answer's body"
-        " cut in half); the call is processed only when slow or truncated"
+        help="comma-separated kinds, each drawn once in every round of as many faults:"
+        " 429 (Too Many Requests, half with Retry-After, half without), 5xx (500, 502,"
+        " 503 or 504), drop (connection closed without an answer), slow (answered after"
+        " --slow-seconds), html (an HTML page: a gateway's 502 or 503, or a portal's"
+        " 200), truncated (the answer's body cut in half); the call is processed only"
+        " when slow or truncated"
         f" ({','.join(FAULT_KINDS)})",
     )
     faults.add_argument(

@@ -19,6 +19,7 @@ import pytest
 
 from survey_common.timestamps import UTC
 from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.faults import FAULT_KINDS
 from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
 from survey_sandbox.hellocustomer_seed import (
     HELLOCUSTOMER_TOKEN,
@@ -28,7 +29,6 @@ from survey_sandbox.hellocustomer_seed import (
 )
 from survey_sandbox.server import SandboxServer
 from tests.integration.conftest import TapRun, run_tap_process
-from survey_sandbox.faults import FAULT_KINDS
 from tests.integration.faults import (
     ALL_FAULTS,
     REQUEST_TIMEOUT,

@@ -173,8 +173,8 @@ class PushClient:
 
     def _describe(self, error: BaseException | None, request: PushRequest) -> str:
         """Word a failed attempt: the API's answer, or the kind of network failure."""
-        if isinstance(error, RetriableAPIError) and error.response is not None:
-            return self.explain(error.response)
+        if isinstance(error, RetriableAPIError):
+            return self._redact(str(error))  # _attempt's words: the status, or the bad body
         endpoint = f"{request.method} {self._base_path}{request.path}"
         reason = api_errors.network_reason(error) if error is not None else "no answer"
         return f"{type(error).__name__} on {endpoint} to {self.platform} ({reason})"

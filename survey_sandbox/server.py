@@ -190,6 +190,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         logger.warning("%s %s", self.address_string(), format % args)
 
 
+#: Longest wait, when the sandbox stops, for calls still being answered (slow faults).
+STOP_TIMEOUT_SECONDS = 30.0
+
+
 class _HTTPServer(ThreadingHTTPServer):
     """A threading HTTP server that remembers open connections so it can close them."""
 
@@ -201,6 +205,7 @@ class _HTTPServer(ThreadingHTTPServer):
         self.dispatch = dispatch
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self._connections_closed = threading.Condition(self._connections_lock)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Serve one connection (possibly many keep-alive requests) while tracking it."""
@@ -211,11 +216,21 @@ class _HTTPServer(ThreadingHTTPServer):
         finally:
             with self._connections_lock:
                 self._connections.discard(request)
+                self._connections_closed.notify_all()
 
     def handle_error(self, _request: Any, client_address: Any) -> None:
         """Log a connection that broke off (e.g. a client gone mid-answer) without a traceback."""
         error = sys.exc_info()[1]
         logger.debug("connection from %s ended abruptly: %r", client_address[0], error)
+
+    def wait_for_connections(self, timeout: float) -> None:
+        """Wait until every connection's thread ended, so no call is left half done.
+
+        A slow answer's thread still sleeps when its client has given up; the call is
+        then processed all the same, and must be before the store closes under it.
+        """
+        with self._connections_closed:
+            self._connections_closed.wait_for(lambda: not self._connections, timeout)
 
     def close_connections(self) -> None:
         """Shut down every open client connection, so idle keep-alive threads end."""
@@ -331,11 +346,15 @@ class SandboxServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving, close client connections and the store; safe to call twice."""
+        """Stop serving, close client connections, let calls in progress end, close the store.
+
+        Safe to call twice.
+        """
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
             httpd.shutdown()
             httpd.close_connections()
+            httpd.wait_for_connections(timeout=STOP_TIMEOUT_SECONDS)
             httpd.server_close()
         if self._thread is not None:
             self._thread.join()

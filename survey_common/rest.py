@@ -200,17 +200,18 @@ class SurveyAPIStream(RESTStream[t.Any]):
         except SHAPE_ERRORS as exc:
             raise FatalAPIError(self._unexpected_shape(exc)) from exc
 
+    def last_call(self) -> str:
+        """Name the call whose answer is being read, with its status: ``GET /x (HTTP 200)``."""
+        answer = self.survey_tap.last_answer
+        if answer is None:
+            return "the API"
+        return f"{self._endpoint(answer)} (HTTP {answer.status_code})"
+
     def _unexpected_shape(self, error: Exception) -> str:
         """Word a shape error with the endpoint and status of the answer being read."""
-        answer = self.survey_tap.last_answer
-        call = (
-            f"{self._endpoint(answer)} (HTTP {answer.status_code})"
-            if answer is not None
-            else "the API"
-        )
         return (
-            f"{self.platform_name} answered {call} in a shape stream '{self.name}' does not "
-            f"know: {type(error).__name__}: {error}"
+            f"{self.platform_name} answered {self.last_call()} in a shape stream "
+            f"'{self.name}' does not know: {type(error).__name__}: {error}"
         )
 
     # Retries

@@ -205,7 +205,8 @@ class SurveyAPIStream(RESTStream[t.Any]):
         answer = self.survey_tap.last_answer
         if answer is None:
             return "the API"
-        return f"{self._endpoint(answer)} (HTTP {answer.status_code})"
+        # Not _endpoint: a child stream fed from its parent's pages has no path of its own.
+        return f"{api_errors.endpoint(answer)} (HTTP {answer.status_code})"
 
     def _unexpected_shape(self, error: Exception) -> str:
         """Word a shape error with the endpoint and status of the answer being read."""

@@ -43,17 +43,17 @@ def calls_to(requests_mock: rm.Mocker, path: str) -> int:
 
 
 @pytest.mark.parametrize(
-    ("answer", "content_type"),
+    ("text", "content_type"),
     [
-        ({"text": "<html><body>Sign in to the network</body></html>"}, "text/html"),
-        ({"text": '{"invitations": [{"id": 1, "form'}, "application/json"),
+        ("<html><body>Sign in to the network</body></html>", "text/html"),
+        ('{"invitations": [{"id": 1, "form', "application/json"),
     ],
     ids=["html-200", "truncated-json"],
 )
 def test_a_200_that_is_not_json_is_retried_then_named_with_its_call(
-    healthy: rm.Mocker, config: dict[str, t.Any], answer: dict[str, str], content_type: str
+    healthy: rm.Mocker, config: dict[str, t.Any], text: str, content_type: str
 ) -> None:
-    healthy.get(f"{API}/invitations", headers={"Content-Type": content_type}, **answer)
+    healthy.get(f"{API}/invitations", text=text, headers={"Content-Type": content_type})
 
     with pytest.raises(FatalAPIError) as failure:
         sync(config)

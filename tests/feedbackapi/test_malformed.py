@@ -22,17 +22,17 @@ if t.TYPE_CHECKING:
 
 
 @pytest.mark.parametrize(
-    ("answer", "content_type"),
+    ("text", "content_type"),
     [
-        ({"text": "<html><body>Sign in to the network</body></html>"}, "text/html"),
-        ({"text": '{"page": 0, "total_count": 3, "data": [{"id": "a'}, "application/json"),
+        ("<html><body>Sign in to the network</body></html>", "text/html"),
+        ('{"page": 0, "total_count": 3, "data": [{"id": "a', "application/json"),
     ],
     ids=["html-200", "truncated-json"],
 )
 def test_a_200_that_is_not_json_is_retried_then_named_with_its_call(
-    empty_api: rm.Mocker, config: dict[str, t.Any], answer: dict[str, str], content_type: str
+    empty_api: rm.Mocker, config: dict[str, t.Any], text: str, content_type: str
 ) -> None:
-    empty_api.get(f"{API}/accounts", headers={"Content-Type": content_type}, **answer)
+    empty_api.get(f"{API}/accounts", text=text, headers={"Content-Type": content_type})
 
     with pytest.raises(FatalAPIError) as failure:
         run_tap(TapFeedbackAPI, config)
@@ -52,7 +52,7 @@ def test_a_200_that_is_not_json_is_retried_then_named_with_its_call(
             r"answered GET /v1.3/accounts with HTTP 200 but without the expected 'data' list",
         ),
         (
-            envelope(["a", "b"]),
+            {**envelope([]), "data": ["a", "b"]},
             r"answered GET /v1.3/accounts \(HTTP 200\) in a shape stream 'accounts' does not "
             r"know: TypeError",
         ),

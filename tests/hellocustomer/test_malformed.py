@@ -42,10 +42,10 @@ def calls_to(requests_mock: rm.Mocker, fragment: str) -> int:
 
 
 @pytest.mark.parametrize(
-    ("answer", "content_type"),
+    ("text", "content_type"),
     [
-        ({"text": "<html><body>Sign in to the network</body></html>"}, "text/html"),
-        ({"text": '[{"uniqueID": "r1", "dateAns'}, "application/json"),
+        ("<html><body>Sign in to the network</body></html>", "text/html"),
+        ('[{"uniqueID": "r1", "dateAns', "application/json"),
     ],
     ids=["html-200", "truncated-json"],
 )
@@ -53,10 +53,10 @@ def test_a_200_that_is_not_json_is_retried_then_named_with_its_call(
     api: FakeHelloCustomer,
     config: dict[str, t.Any],
     requests_mock: rm.Mocker,
-    answer: dict[str, str],
+    text: str,
     content_type: str,
 ) -> None:
-    requests_mock.get(responses_url(config), headers={"Content-Type": content_type}, **answer)
+    requests_mock.get(responses_url(config), text=text, headers={"Content-Type": content_type})
 
     with pytest.raises(FatalAPIError) as failure:
         sync(config)

@@ -27,6 +27,14 @@ REQUEST_TIMEOUT = 1
 ALL_FAULTS = FaultPlan(rate=0.3, kinds=FAULT_KINDS, slow_seconds=2.5, retry_after=0)
 #: Only faults by which the server says it did nothing: a push may always be sent again.
 NOT_ACTED_ON = FaultPlan(rate=0.3, kinds=("429",), retry_after=0)
+#: The timeout when no answer is slow by design: long enough that a loaded machine's
+#: slow answer never times out, which would make a push uncertain.
+PATIENT_TIMEOUT = 30
+
+
+def timeout_for(plan: FaultPlan) -> int:
+    """The ``request_timeout`` for a run under ``plan``: short only when slow answers come."""
+    return REQUEST_TIMEOUT if "slow" in plan.kinds else PATIENT_TIMEOUT
 
 
 def log_faults(caplog: pytest.LogCaptureFixture) -> None:

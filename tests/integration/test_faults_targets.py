@@ -25,10 +25,10 @@ from survey_sandbox.server import SandboxServer
 from tests.integration.faults import (
     ALL_FAULTS,
     NOT_ACTED_ON,
-    REQUEST_TIMEOUT,
     assert_target_left_no_secret,
     faults_met,
     log_faults,
+    timeout_for,
     uncertain_records,
 )
 from tests.target_runner import Message, TargetProcess, record, run_target_process, schema, state
@@ -61,13 +61,13 @@ def counts(rows: Iterable[tuple[t.Any, ...]]) -> dict[t.Any, int]:
 
 def push(
     module: str,
-    sandbox: SandboxServer,
+    faults: FaultPlan,
     config: dict[str, t.Any],
     messages: list[Message],
     tmp_path: Path,
 ) -> TargetProcess:
-    """Run a target with the short timeout; its working directory is ``tmp_path``."""
-    config = {**config, "request_timeout": REQUEST_TIMEOUT}
+    """Run a target against a sandbox with ``faults``; its working directory is ``tmp_path``."""
+    config = {**config, "request_timeout": timeout_for(faults)}
     run = run_target_process(module, config, messages, tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
@@ -117,7 +117,7 @@ def test_buenno_invitations_arrive_exactly_once_through_every_kind_of_fault(
             "api_url": sandbox.base_url("buenno"),
             "form_id": BUENNO_FORM,
         }
-        run = push("target_buenno", sandbox, config, messages, tmp_path)
+        run = push("target_buenno", ALL_FAULTS, config, messages, tmp_path)
 
     assert faults_met(caplog) == set(FAULT_KINDS)
     delivered = counts(
@@ -171,7 +171,7 @@ def test_feedbackapi_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
         config = {"api_token": FEEDBACKAPI_TOKEN, "api_url": sandbox.base_url("feedbackapi")}
         run = push(
             "target_feedbackapi",
-            sandbox,
+            faults,
             config,
             feedbackapi_messages(customers, location),
             tmp_path,
@@ -262,7 +262,7 @@ def test_hellocustomer_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
             "min_request_interval": INTERVAL,
         }
         run = push(
-            "target_hellocustomer", sandbox, config, hellocustomer_messages(question), tmp_path
+            "target_hellocustomer", faults, config, hellocustomer_messages(question), tmp_path
         )
 
     assert faults_met(caplog) == set(faults.kinds)

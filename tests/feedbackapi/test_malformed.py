@@ -14,7 +14,8 @@ from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.rest import SurveyAPIStream
 from tap_feedbackapi.tap import TapFeedbackAPI
-from tests.feedbackapi.conftest import API, calls, envelope
+from tests.feedbackapi.conftest import API, TOKEN, calls, envelope
+from tests.secret_scan import assert_no_secrets
 from tests.singer_output import run_tap
 
 if t.TYPE_CHECKING:
@@ -36,6 +37,7 @@ def test_a_200_that_is_not_json_is_retried_then_named_with_its_call(
 
     with pytest.raises(FatalAPIError) as failure:
         run_tap(TapFeedbackAPI, config)
+    assert_no_secrets({"exception": str(failure.value)}, [TOKEN])
 
     assert str(failure.value) == (
         f"Gave up after {SurveyAPIStream.max_attempts} attempts: FeedbackAPI answered "
@@ -69,6 +71,7 @@ def test_json_of_another_shape_fails_at_once_naming_the_call(
 ) -> None:
     empty_api.get(f"{API}/accounts", json=body)
 
-    with pytest.raises(FatalAPIError, match=message):
+    with pytest.raises(FatalAPIError, match=message) as failure:
         run_tap(TapFeedbackAPI, config)
+    assert_no_secrets({"exception": str(failure.value)}, [TOKEN])
     assert len(calls(empty_api, "accounts")) == 1

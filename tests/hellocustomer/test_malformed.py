@@ -17,7 +17,8 @@ from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.rest import SurveyAPIStream
 from tap_hellocustomer.tap import TapHelloCustomer
-from tests.hellocustomer.conftest import CAMPAIGN, response
+from tests.hellocustomer.conftest import CAMPAIGN, TOKEN, response
+from tests.secret_scan import assert_no_secrets
 
 if t.TYPE_CHECKING:
     import requests_mock as rm
@@ -60,6 +61,7 @@ def test_a_200_that_is_not_json_is_retried_then_named_with_its_call(
 
     with pytest.raises(FatalAPIError) as failure:
         sync(config)
+    assert_no_secrets({"exception": str(failure.value)}, [TOKEN])
 
     assert str(failure.value) == (
         f"Gave up after {SurveyAPIStream.max_attempts} attempts: Hello Customer answered "
@@ -100,6 +102,7 @@ def test_json_of_another_shape_fails_at_once_naming_the_call(
 ) -> None:
     requests_mock.get(responses_url(config), json=body)
 
-    with pytest.raises(FatalAPIError, match=message):
+    with pytest.raises(FatalAPIError, match=message) as failure:
         sync(config)
+    assert_no_secrets({"exception": str(failure.value)}, [TOKEN])
     assert calls_to(requests_mock, "/answers/getall/") == 1

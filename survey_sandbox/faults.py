@@ -6,8 +6,8 @@ wraps :meth:`SandboxApp.dispatch <survey_sandbox.server.SandboxApp.dispatch>`, t
 place every request passes through, and lets a share of the API calls fail in one of six
 ways:
 
-- ``429``: Too Many Requests, half of them with a ``Retry-After`` header and half
-  without (a client must then pick its own wait); the call is not processed.
+- ``429``: Too Many Requests, by default half of them with a ``Retry-After`` header
+  and half without (a client must then pick its own wait); the call is not processed.
 - ``5xx``: 500, 502, 503 or 504, as a gateway sends them (plain text, not the vendor's
   JSON); the call is not processed.
 - ``drop``: the connection is closed without any answer; the call is not processed.
@@ -49,8 +49,6 @@ ADMIN_PREFIX = "/_sandbox/"
 """Paths below this prefix are the sandbox's own and never fail."""
 
 _SERVER_ERRORS = (500, 502, 503, 504)
-#: Share of injected 429s that say how long to wait.
-_RETRY_AFTER_SHARE = 0.5
 #: Statuses of an HTML page: a gateway's error pages, and a proxy's or portal's 200.
 _HTML_STATUSES = (502, 503, 200)
 _REASONS = {
@@ -79,20 +77,23 @@ class FaultPlan:
             an order drawn anew for each round (see :data:`FAULT_KINDS`).
         slow_seconds: Delay of a ``slow`` answer.
         retry_after: Seconds an injected 429 that carries ``Retry-After`` asks the client
-            to wait (half of them carry none).
+            to wait.
+        retry_after_share: Share of injected 429s that carry ``Retry-After``; the others
+            leave the wait to the client's backoff.
     """
 
     rate: float = 0.0
     kinds: tuple[str, ...] = FAULT_KINDS
     slow_seconds: float = 2.0
     retry_after: int = 1
+    retry_after_share: float = 0.5
 
     def __post_init__(self) -> None:
         """Refuse a plan that could not be carried out, naming the bad value.
 
         Raises:
             ValueError: For a rate outside 0 to 1, an unknown or missing kind, a negative
-                or infinite delay, or a negative ``retry_after``.
+                or infinite delay, a negative ``retry_after``, or a share outside 0 to 1.
         """
         if not 0 <= self.rate <= 1:
             raise ValueError("the fault rate must be between 0 and 1")
@@ -107,6 +108,8 @@ class FaultPlan:
             raise ValueError("slow_seconds must be a finite number, at least 0")
         if self.retry_after < 0:
             raise ValueError("retry_after must not be negative")
+        if not 0 <= self.retry_after_share <= 1:
+            raise ValueError("retry_after_share must be between 0 and 1")
 
 
 class FaultInjector:
@@ -181,7 +184,7 @@ class FaultInjector:
                 self._random.shuffle(self._deck)
             kind = self._deck.pop()
             detail = self._random.random()
-            with_retry_after = kind == "429" and detail < _RETRY_AFTER_SHARE
+            with_retry_after = kind == "429" and detail < self._plan.retry_after_share
         if kind == "5xx":
             return kind, _SERVER_ERRORS[int(detail * len(_SERVER_ERRORS))], False
         if kind == "html":

@@ -86,6 +86,12 @@ def test_a_429_comes_with_or_without_retry_after_and_never_reaches_the_platform(
     assert recorder.calls == 0
 
 
+def test_every_429_carries_retry_after_when_its_share_is_1():
+    inject, _ = injector(FaultPlan(rate=1, kinds=("429",), retry_after=0, retry_after_share=1))
+
+    assert {dict(inject(request()).headers).get("Retry-After") for _ in range(50)} == {"0"}
+
+
 def test_an_html_fault_is_a_gateway_or_portal_page_and_never_reaches_the_platform():
     inject, recorder = injector(FaultPlan(rate=1, kinds=("html",)))
 
@@ -175,6 +181,7 @@ def test_the_same_seed_replays_the_same_faults_and_another_seed_does_not():
         ({"kinds": ("418",)}, "unknown fault kind 418"),
         ({"slow_seconds": -1}, "slow_seconds"),
         ({"retry_after": -1}, "retry_after"),
+        ({"retry_after_share": 1.5}, "retry_after_share"),
     ],
 )
 def test_an_impossible_plan_is_refused(plan, message):
@@ -277,7 +284,12 @@ def test_cli_logs_each_failed_call_with_its_fault(tmp_path):
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--fault-rate", "2"), ("--fault-kinds", "418"), ("--slow-seconds", "-1")],
+    [
+        ("--fault-rate", "2"),
+        ("--fault-kinds", "418"),
+        ("--slow-seconds", "-1"),
+        ("--retry-after-share", "1.5"),
+    ],
 )
 def test_cli_refuses_impossible_fault_options(tmp_path, option, value):
     result = subprocess.run(
@@ -299,7 +311,14 @@ def test_cli_help_documents_fault_injection():
         check=True,
     )
 
-    for text in ("--fault-rate", "--fault-kinds", "--slow-seconds", "--retry-after", "Retry-After"):
+    for text in (
+        "--fault-rate",
+        "--fault-kinds",
+        "--slow-seconds",
+        "--retry-after",
+        "--retry-after-share",
+        "Retry-After",
+    ):
         assert text in result.stdout
     for kind in ("429", "5xx", "drop", "slow", "html", "truncated"):
         assert kind in result.stdout

@@ -1,8 +1,10 @@
 """What the fault tests of every connector share: the fault plan and what a run left behind.
 
-Every kind of fault is drawn, at a rate high enough that each run meets several, and a
-slow answer outlasts the connector's ``request_timeout``, so it times out. A 429 names
-no wait or a wait of 0 s, so the retries cost only the connectors' own backoff.
+The sandbox deals fault kinds in rounds, so a run that meets six faults meets every
+kind; the seeds of the tests are chosen so that each run does, and each test checks it
+in the sandbox's log. A slow answer outlasts the connector's ``request_timeout``, so it
+times out. A 429 names no wait or a wait of 0 s, so the retries cost only the
+connectors' own backoff.
 """
 
 from __future__ import annotations

@@ -74,19 +74,26 @@ TAPS: dict[str, tuple[Callable[[SandboxServer], dict[str, t.Any]], int]] = {
 }
 
 
-def run(module: str, tmp_path: Path, folder: str, faults: FaultPlan | None) -> TapRun:
-    """Run a tap against a sandbox seeded the same way every time, with ``faults``."""
+#: The sandbox's seed, whose faults include every kind in each tap's run.
+SEED = 2
+#: More seeds, for ``pytest --long``: other data and other sequences of faults.
+LONG_SEEDS = (SEED, 3, 4, 5, 6, 7)
+
+
+def run(module: str, folder: Path, seed: int, faults: FaultPlan | None) -> TapRun:
+    """Run a tap against a sandbox in ``folder`` seeded with ``seed``, with ``faults``."""
     config_of, size = TAPS[module]
-    (tmp_path / folder).mkdir()
+    run_folder = folder / ("faulty" if faults else "calm")
+    run_folder.mkdir(parents=True)
     with SandboxServer(
-        tmp_path / "sandbox.db",
-        seed=2,
+        folder / "sandbox.db",
+        seed=seed,
         size=size,
         faults=faults,
         hellocustomer_min_interval=0,  # the tap paces itself; no throttle to shift the faults
     ) as sandbox:
         config = {**config_of(sandbox), "request_timeout": REQUEST_TIMEOUT}
-        return run_tap_process(module, config, tmp_path / folder)
+        return run_tap_process(module, config, run_folder)
 
 
 def keys(tap_run: TapRun) -> dict[str, collections.Counter[tuple[t.Any, ...]]]:
@@ -102,15 +109,8 @@ def keys(tap_run: TapRun) -> dict[str, collections.Counter[tuple[t.Any, ...]]]:
     return counts
 
 
-@pytest.mark.parametrize("module", sorted(TAPS))
-def test_every_record_is_emitted_once_through_every_kind_of_fault(
-    module: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    calm = run(module, tmp_path, "calm", None)
-    log_faults(caplog)
-    faulty = run(module, tmp_path, "faulty", ALL_FAULTS)
-
-    assert faults_met(caplog) == set(FAULT_KINDS)
+def assert_same_records(calm: TapRun, faulty: TapRun) -> None:
+    """Every record of the calm run, and only those, each once; the same final state."""
     expected, got = keys(calm), keys(faulty)
     assert set(got) == set(expected)
     for stream, counter in expected.items():
@@ -118,5 +118,18 @@ def test_every_record_is_emitted_once_through_every_kind_of_fault(
         assert got[stream] == counter, stream
         assert set(got[stream].values()) == {1}, f"{stream}: a record emitted twice"
     assert faulty.output.final_state == calm.output.final_state
-    assert "Traceback" not in faulty.stderr
-    assert_tap_left_no_secret(faulty)
+
+
+@pytest.mark.parametrize("module", sorted(TAPS))
+def test_every_record_is_emitted_once_through_every_kind_of_fault(
+    module: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, long_run: bool
+) -> None:
+    log_faults(caplog)
+    for seed in LONG_SEEDS if long_run else (SEED,):
+        calm = run(module, tmp_path / f"seed-{seed}", seed, None)
+        faulty = run(module, tmp_path / f"seed-{seed}", seed, ALL_FAULTS)
+
+        assert_same_records(calm, faulty)
+        assert "Traceback" not in faulty.stderr
+        assert_tap_left_no_secret(faulty)
+    assert faults_met(caplog) == set(FAULT_KINDS)

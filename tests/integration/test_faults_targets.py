@@ -48,6 +48,11 @@ INTERVAL = 0.05
 HELLOCUSTOMER_SEED = 6
 
 
+def seeds(long_run: bool) -> tuple[int, ...]:
+    """The sandbox's seeds: 2, whose faults include every kind; more with ``--long``."""
+    return (2, 3, 4, 5, 6, 7) if long_run else (2,)
+
+
 def query(db_path: Path, sql: str, *args: t.Any) -> list[tuple[t.Any, ...]]:
     """Read the sandbox's database, as a test of what the platform now holds."""
     with contextlib.closing(sqlite3.connect(db_path)) as connection:
@@ -64,11 +69,11 @@ def push(
     faults: FaultPlan,
     config: dict[str, t.Any],
     messages: list[Message],
-    tmp_path: Path,
+    folder: Path,
 ) -> TargetProcess:
-    """Run a target against a sandbox with ``faults``; its working directory is ``tmp_path``."""
+    """Run a target against a sandbox with ``faults``; its working directory is ``folder``."""
     config = {**config, "request_timeout": timeout_for(faults)}
-    run = run_target_process(module, config, messages, tmp_path)
+    run = run_target_process(module, config, messages, folder)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     assert_target_left_no_secret(run)
@@ -101,28 +106,26 @@ def assert_summary_counts_uncertain(run: TargetProcess, stream: str, uncertain: 
 # Buenno: invitations are safe to repeat (409 for one that exists).
 
 
-def test_buenno_invitations_arrive_exactly_once_through_every_kind_of_fault(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def check_buenno(folder: Path, seed: int, faults: FaultPlan) -> None:
+    """Push invitations under ``faults``: each arrives exactly once, none is dead-lettered."""
+    folder.mkdir(parents=True)
     emails = [f"fault{n}@example.com" for n in range(14)]
     messages = [
         schema("invitations", "email"),
         *[record("invitations", email=email) for email in emails],
         state(crm=1),
     ]
-    log_faults(caplog)
-    with SandboxServer(tmp_path / "sandbox.db", seed=2, size=5, faults=ALL_FAULTS) as sandbox:
+    with SandboxServer(folder / "sandbox.db", seed=seed, size=5, faults=faults) as sandbox:
         config = {
             "api_token": BUENNO_TOKEN,
             "api_url": sandbox.base_url("buenno"),
             "form_id": BUENNO_FORM,
         }
-        run = push("target_buenno", ALL_FAULTS, config, messages, tmp_path)
+        run = push("target_buenno", faults, config, messages, folder)
 
-    assert faults_met(caplog) == set(FAULT_KINDS)
     delivered = counts(
         query(
-            tmp_path / "sandbox.db",
+            folder / "sandbox.db",
             "SELECT email, COUNT(*) FROM buenno_invitations"
             " WHERE form_id = ? AND email LIKE 'fault%' GROUP BY email",
             BUENNO_FORM,
@@ -131,6 +134,15 @@ def test_buenno_invitations_arrive_exactly_once_through_every_kind_of_fault(
     assert delivered == dict.fromkeys(emails, 1)
     assert run.dead_letters == []
     assert run.states == [{"bookmarks": {"crm": 1}}]
+
+
+def test_buenno_invitations_arrive_exactly_once_through_every_kind_of_fault(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, long_run: bool
+) -> None:
+    log_faults(caplog)
+    for seed in seeds(long_run):
+        check_buenno(tmp_path / f"seed-{seed}", seed, ALL_FAULTS)
+    assert faults_met(caplog) == set(FAULT_KINDS)
 
 
 # FeedbackAPI: customers are upserts; locations and feedback requests are not.
@@ -158,13 +170,11 @@ def feedbackapi_messages(customer_ids: list[str], location: str) -> list[Message
     ]
 
 
-@pytest.mark.parametrize("faults", [ALL_FAULTS, NOT_ACTED_ON], ids=["all-faults", "only-429"])
-def test_feedbackapi_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, faults: FaultPlan
-) -> None:
-    db_path = tmp_path / "sandbox.db"
-    log_faults(caplog)
-    with SandboxServer(db_path, seed=2, size=20, faults=faults) as sandbox:
+def check_feedbackapi(folder: Path, seed: int, faults: FaultPlan) -> None:
+    """Push the three streams under ``faults``: customers once; the others once, or uncertain."""
+    folder.mkdir(parents=True)
+    db_path = folder / "sandbox.db"
+    with SandboxServer(db_path, seed=seed, size=20, faults=faults) as sandbox:
         [[location]] = query(db_path, "SELECT id FROM feedbackapi_locations ORDER BY seq LIMIT 1")
         customers = [row[0] for row in query(db_path, "SELECT id FROM feedbackapi_customers")][:5]
         [[last_request]] = query(db_path, "SELECT MAX(seq) FROM feedbackapi_feedback_requests")
@@ -174,10 +184,9 @@ def test_feedbackapi_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
             faults,
             config,
             feedbackapi_messages(customers, location),
-            tmp_path,
+            folder,
         )
 
-    assert faults_met(caplog) == set(faults.kinds)
     customers_delivered = counts(
         query(
             db_path,
@@ -213,6 +222,16 @@ def test_feedbackapi_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
     assert run.states == [{"bookmarks": {"crm": 1}}]
 
 
+@pytest.mark.parametrize("faults", [ALL_FAULTS, NOT_ACTED_ON], ids=["all-faults", "only-429"])
+def test_feedbackapi_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, long_run: bool, faults: FaultPlan
+) -> None:
+    log_faults(caplog)
+    for seed in seeds(long_run):
+        check_feedbackapi(tmp_path / f"seed-{seed}", seed, faults)
+    assert faults_met(caplog) == set(faults.kinds)
+
+
 # Hello Customer: neither respondents nor answers are safe to repeat.
 
 
@@ -236,14 +255,12 @@ def hellocustomer_messages(question: str) -> list[Message]:
     ]
 
 
-@pytest.mark.parametrize("faults", [ALL_FAULTS, NOT_ACTED_ON], ids=["all-faults", "only-429"])
-def test_hellocustomer_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, faults: FaultPlan
-) -> None:
-    db_path = tmp_path / "sandbox.db"
-    log_faults(caplog)
+def check_hellocustomer(folder: Path, seed: int, faults: FaultPlan) -> None:
+    """Push respondents and answers under ``faults``: each once, or uncertain."""
+    folder.mkdir(parents=True)
+    db_path = folder / "sandbox.db"
     with SandboxServer(
-        db_path, seed=2, size=5, faults=faults, hellocustomer_min_interval=0
+        db_path, seed=seed, size=5, faults=faults, hellocustomer_min_interval=0
     ) as sandbox:
         [[question]] = query(
             db_path,
@@ -261,11 +278,8 @@ def test_hellocustomer_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
             "batch_size": 3,
             "min_request_interval": INTERVAL,
         }
-        run = push(
-            "target_hellocustomer", faults, config, hellocustomer_messages(question), tmp_path
-        )
+        run = push("target_hellocustomer", faults, config, hellocustomer_messages(question), folder)
 
-    assert faults_met(caplog) == set(faults.kinds)
     respondents = counts(
         query(
             db_path,
@@ -294,3 +308,13 @@ def test_hellocustomer_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
     if faults is NOT_ACTED_ON:
         assert run.dead_letters == []
     assert run.states == [{"bookmarks": {"crm": 1}}]
+
+
+@pytest.mark.parametrize("faults", [ALL_FAULTS, NOT_ACTED_ON], ids=["all-faults", "only-429"])
+def test_hellocustomer_pushes_arrive_once_or_are_dead_lettered_as_uncertain(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, long_run: bool, faults: FaultPlan
+) -> None:
+    log_faults(caplog)
+    for seed in seeds(long_run):
+        check_hellocustomer(tmp_path / f"seed-{seed}", seed, faults)
+    assert faults_met(caplog) == set(faults.kinds)

@@ -248,7 +248,8 @@ class SurveyAPIStream(RESTStream[t.Any]):
         if isinstance(exc, RetriableAPIError):
             cause = str(exc)  # validate_response's words: the status, or why the body is bad
         elif isinstance(exc, Exception):
-            cause = f"{api_errors.network_failure(exc)} on stream '{self.name}'"
+            call = _endpoint_of(details["args"][0] if details.get("args") else None)
+            cause = f"{api_errors.network_failure(exc)} on {call} for stream '{self.name}'"
         else:
             cause = f"a failure on stream '{self.name}'"
         retry.log_retry(self.logger, cause, details, self.max_attempts)

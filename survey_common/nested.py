@@ -88,8 +88,12 @@ class FlattensParentPages(_Stream):
             if type(stream) is self.parent_stream_type
         )
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Flatten the kept records of the parent's current page."""
+    def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Flatten the kept records of the parent's current page, in place of requests.
+
+        Overriding this rather than ``get_records`` keeps the HTTP base's handling of
+        the records, such as its errors for nested items of an unexpected shape.
+        """
         del context
         for record in self.parent.kept_records():
             yield from self.flatten(record)

@@ -4,14 +4,15 @@ A push either gets an answer the sink can judge (2xx, or a 4xx other than 401 th
 rejects the record), or fails in a way that is not the record's fault:
 
 - 401: the token is refused, no record can succeed: the run stops.
-- 429, 5xx, timeouts, dropped connections: retried with the suite's backoff, honouring
+- 429, 5xx, timeouts, dropped connections, and a 2xx whose body is not JSON (a proxy's
+  or captive portal's page, or an answer cut short): retried with the suite's backoff, honouring
   ``Retry-After``, pacing each attempt with the platform's limiter when it has one. When
   every attempt failed the platform is taken to be unavailable and the run stops, so
   that the record is pushed by the next run rather than lost.
 - A push that is not idempotent (sending it twice creates two things the API cannot
   tell apart) is sent again only when it provably never reached the server; after a
-  read timeout, a dropped connection or a 5xx other than 503 it may have been acted
-  on, so it is not resent but reported as uncertain.
+  read timeout, a dropped connection, a 5xx other than 503 or a 2xx that cannot be read
+  it may have been acted on, so it is not resent but reported as uncertain.
 
 Every message built from an answer is redacted, since an API may echo a credential.
 """
@@ -27,6 +28,7 @@ import requests
 from singer_sdk.exceptions import RetriableAPIError
 
 from survey_common import api_errors, retry
+from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 
 if t.TYPE_CHECKING:
     import logging
@@ -71,8 +73,8 @@ class PushClient:
     #: Retry policy; tests shorten the waits.
     max_attempts: t.ClassVar[int] = retry.MAX_ATTEMPTS
     backoff_base_wait: t.ClassVar[float] = retry.BASE_WAIT_SECONDS
-    #: Seconds to connect, and to wait for an answer once the request is sent.
-    timeout: t.ClassVar[tuple[float, float]] = (10.0, 60.0)
+    #: Seconds to connect; the wait for an answer is the ``request_timeout`` setting.
+    connect_timeout: t.ClassVar[float] = 10.0
 
     def __init__(
         self,
@@ -84,9 +86,14 @@ class PushClient:
         redact: Redactor,
         logger: logging.Logger,
         limiter: MinIntervalLimiter | None = None,
+        timeout: float = DEFAULT_REQUEST_TIMEOUT,
     ) -> None:
-        """Prepare a session for ``api_url``; nothing is sent until ``send``."""
+        """Prepare a session for ``api_url``; nothing is sent until ``send``.
+
+        ``timeout`` is the seconds to wait for an answer once a request is sent.
+        """
         self.platform = platform
+        self._timeout = (min(self.connect_timeout, timeout), timeout)
         self._base_url = api_url.rstrip("/")
         #: The path of ``api_url``, so that messages name endpoints as ``api_errors`` does.
         self._base_path = urlsplit(self._base_url).path
@@ -147,23 +154,43 @@ class PushClient:
             self._base_url + request.path,
             data=request.form,
             json=request.json,
-            timeout=self.timeout,
+            timeout=self._timeout,
         )
         status = response.status_code
         if status == HTTPStatus.UNAUTHORIZED:
             raise PushStoppedError(self._redact(api_errors.token_rejected(self.platform, response)))
         if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(self.explain(response), response)
+        if response.ok and not _is_json(response):
+            # Every platform answers a push with JSON: anything else is not its answer.
+            content_type = response.headers.get("Content-Type", "no content type")
+            raise RetriableAPIError(
+                f"{self.platform} answered {api_errors.endpoint(response)} with HTTP {status} "
+                f"but a body that is not valid JSON ({content_type})",
+                response,
+            )
         return response
 
     def _describe(self, error: BaseException | None, request: PushRequest) -> str:
         """Word a failed attempt: the API's answer, or the kind of network failure."""
-        if isinstance(error, RetriableAPIError) and error.response is not None:
-            return self.explain(error.response)
+        if isinstance(error, RetriableAPIError):
+            return self._redact(str(error))  # _attempt's words: the status, or the bad body
         endpoint = f"{request.method} {self._base_path}{request.path}"
-        return f"{type(error).__name__} on {endpoint} to {self.platform}"
+        reason = api_errors.network_reason(error) if error is not None else "no answer"
+        return f"{type(error).__name__} on {endpoint} to {self.platform} ({reason})"
 
     def _log_retry(self, details: Details) -> None:
         """Log a failed attempt that is about to be retried."""
         cause = self._describe(details.get("exception"), details["args"][0])
         retry.log_retry(self._logger, cause, details, self.max_attempts)
+
+
+def _is_json(response: requests.Response) -> bool:
+    """Tell whether an answer's body is empty or valid JSON."""
+    if not response.content:
+        return True
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True

@@ -40,7 +40,7 @@ from survey_common.push_journal import PushJournal
 from survey_common.push_report import RunReport
 from survey_common.push_sink import DroppedStreamSink
 from survey_common.redact import Redactor
-from survey_common.settings import SecretSafeConfigMixin
+from survey_common.settings import DEFAULT_REQUEST_TIMEOUT, SecretSafeConfigMixin
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, MutableSet
@@ -199,6 +199,7 @@ class PushTarget(SecretSafeConfigMixin, Target):
             redact=self.redact,
             logger=self.logger,
             limiter=self.request_limiter,
+            timeout=float(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         )
 
     def pushed_keys(self, stream: str) -> MutableSet[Hashable]:

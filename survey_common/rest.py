@@ -4,7 +4,8 @@ singer-sdk's ``RESTStream`` does the protocol; this class adds what the three
 platforms need alike: one retry policy that honours ``Retry-After`` and ends with
 a clear message, error messages that quote the API's own words but never a token,
 a body that is decoded once (and retried when it arrives truncated or as an HTML
-error page), and the length of the last page for short-page pagination.
+error page), the length of the last page for short-page pagination, and one clear
+error, naming the endpoint, for an answer whose JSON has a shape the tap does not know.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import typing as t
 import weakref
 from functools import cached_property
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import requests
 from singer_sdk import RESTStream
@@ -24,6 +26,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from survey_common import api_errors, retry
 from survey_common.conform import RecordConformer
 from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -31,15 +34,20 @@ if t.TYPE_CHECKING:
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
+    from survey_common.tap import SurveyTap
+
+
+#: What reading a body of an unexpected shape raises: a list where an object was expected
+#: (TypeError, AttributeError), a missing key (KeyError), a value that is not a number
+#: (ValueError).
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
 
 class SurveyAPIStream(RESTStream[t.Any]):
     """A stream of one platform's REST API, with the suite's error and retry rules."""
 
     #: The platform's name as users know it, used in every error message.
     platform_name: t.ClassVar[str] = "The API"
-
-    #: Seconds to wait for the server to answer before the attempt counts as failed.
-    timeout: int = 60
 
     #: The SDK's own conformance walks every nested value of every record, which cost a
     #: third of a tap's CPU; ``post_process`` has already conformed nested values to the
@@ -66,6 +74,16 @@ class SurveyAPIStream(RESTStream[t.Any]):
         )
         #: Records on the last page parsed; paginators read it to spot the last page.
         self.last_page_length = 0
+
+    @property
+    def survey_tap(self) -> SurveyTap:
+        """The tap this stream belongs to, which keeps the last answer of all its streams."""
+        return t.cast("SurveyTap", self._tap)
+
+    @property
+    def timeout(self) -> int:
+        """Seconds to wait for a connection, then for an answer: the ``request_timeout`` setting."""
+        return int(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT)
 
     @property
     def url_base(self) -> str:
@@ -96,6 +114,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         Successful bodies are decoded here, inside the retry loop, so that a
         truncated or non-JSON body is retried like any other transient failure.
         """
+        self.survey_tap.last_answer = response
         status = response.status_code
         if status == HTTPStatus.UNAUTHORIZED:
             raise FatalAPIError(api_errors.token_rejected(self.platform_name, response, self.path))
@@ -155,6 +174,8 @@ class SurveyAPIStream(RESTStream[t.Any]):
     ) -> dict[str, t.Any] | None:
         """Conform the record to its schema, naming the record if a field cannot be."""
         del context
+        if not isinstance(row, dict):
+            raise FatalAPIError(self._unexpected_shape(TypeError(f"a record is {row!r:.80}")))
         try:
             return self.conformer.conform(row)
         except ValueError as exc:
@@ -163,6 +184,36 @@ class SurveyAPIStream(RESTStream[t.Any]):
                 f"{self.platform_name} sent a malformed value in stream '{self.name}', "
                 f"record {keys}, {exc}"
             ) from exc
+        except SHAPE_ERRORS as exc:
+            raise FatalAPIError(self._unexpected_shape(exc)) from exc
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Yield the stream's records; an answer of a shape the tap does not know fails clearly.
+
+        A list where an object was expected, or a missing key, surfaces deep in parsing
+        or paging code as a ``KeyError`` or ``TypeError`` that says nothing of the API;
+        it becomes one ``FatalAPIError`` naming the call whose answer was being read.
+        A child stream fed from its parent's pages names the parent's call.
+        """
+        try:
+            yield from super().get_records(context)
+        except SHAPE_ERRORS as exc:
+            raise FatalAPIError(self._unexpected_shape(exc)) from exc
+
+    def last_call(self) -> str:
+        """Name the call whose answer is being read, with its status: ``GET /x (HTTP 200)``."""
+        answer = self.survey_tap.last_answer
+        if answer is None:
+            return "the API"
+        # Not _endpoint: a child stream fed from its parent's pages has no path of its own.
+        return f"{api_errors.endpoint(answer)} (HTTP {answer.status_code})"
+
+    def _unexpected_shape(self, error: Exception) -> str:
+        """Word a shape error with the endpoint and status of the answer being read."""
+        return (
+            f"{self.platform_name} answered {self.last_call()} in a shape stream "
+            f"'{self.name}' does not know: {type(error).__name__}: {error}"
+        )
 
     # Retries
 
@@ -184,8 +235,9 @@ class SurveyAPIStream(RESTStream[t.Any]):
                 raise FatalAPIError(f"Gave up after {self.max_attempts} attempts: {exc}") from exc
             except retry.TRANSIENT_NETWORK_ERRORS as exc:
                 raise FatalAPIError(
-                    f"{self.platform_name} could not be reached for stream '{self.name}' "
-                    f"after {self.max_attempts} attempts: {type(exc).__name__}: {exc}"
+                    f"{self.platform_name} could not be reached at {_endpoint_of(args[0])} "
+                    f"for stream '{self.name}' after {self.max_attempts} attempts: "
+                    f"{api_errors.network_failure(exc)}"
                 ) from exc
 
         return request_or_fail
@@ -193,8 +245,18 @@ class SurveyAPIStream(RESTStream[t.Any]):
     def backoff_handler(self, details: Details) -> None:
         """Log each retry in one line: what failed, which attempt, how long the wait."""
         exc = details.get("exception")
-        if isinstance(exc, RetriableAPIError) and exc.response is not None:
-            cause = self._explain(exc.response)
+        if isinstance(exc, RetriableAPIError):
+            cause = str(exc)  # validate_response's words: the status, or why the body is bad
+        elif isinstance(exc, Exception):
+            call = _endpoint_of(details["args"][0] if details.get("args") else None)
+            cause = f"{api_errors.network_failure(exc)} on {call} for stream '{self.name}'"
         else:
-            cause = f"{type(exc).__name__} on stream '{self.name}'"
+            cause = f"a failure on stream '{self.name}'"
         retry.log_retry(self.logger, cause, details, self.max_attempts)
+
+
+def _endpoint_of(request: t.Any) -> str:
+    """Name a prepared request's endpoint: method and path, never the query or host."""
+    if not isinstance(request, requests.PreparedRequest):
+        return "the API"
+    return f"{request.method} {urlsplit(request.url or '').path}"

@@ -7,9 +7,9 @@ validate with this mixin instead: the same schema, messages that name the
 setting, secret values replaced by a note, and checks the schema cannot express
 (parsable timestamps, no token sent over plain HTTP to a remote host).
 
-The two settings every connector of a platform has, its token and its base URL, are
-declared once per platform with ``connection_settings``, so its tap and its target
-describe them in the same words.
+The settings every connector of a platform has, its token, its base URL and its
+request timeout, are declared once per platform with ``connection_settings``, so its
+tap and its target describe them in the same words.
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ else:
 
 #: Epoch seconds, which ``parse_timestamp`` reads but a date-time setting must not be.
 _EPOCH = re.compile(r"-?\d+(\.\d*)?")
+
+#: Seconds a connector waits for an answer when ``request_timeout`` is not set.
+DEFAULT_REQUEST_TIMEOUT = 60
+
 #: Host names that resolve to this machine, where plain HTTP cannot leak a token.
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -81,7 +85,7 @@ def check_api_url(name: str, value: str) -> str | None:
 def connection_settings(
     api_name: str, auth_description: str, default_url: str
 ) -> list[th.Property[t.Any]]:
-    """Return the ``api_token`` and ``api_url`` settings of one platform's connectors.
+    """Return the ``api_token``, ``api_url`` and ``request_timeout`` settings of a platform.
 
     Args:
         api_name: How the API is named in a sentence, such as "the Buenno API".
@@ -105,6 +109,16 @@ def connection_settings(
             description=(
                 f"Base URL of {api_name}. Point it at a survey-sandbox for tests; plain "
                 "http:// is accepted only for loopback hosts."
+            ),
+        ),
+        th.Property(
+            "request_timeout",
+            th.IntegerType(minimum=1),
+            default=DEFAULT_REQUEST_TIMEOUT,
+            title="Request timeout",
+            description=(
+                "Seconds to wait for each call's answer before the attempt counts as failed "
+                "and is retried (a push that may have arrived is not sent again)."
             ),
         ),
     ]

@@ -3,6 +3,10 @@
 Messages are encoded with the SDK's msgspec encoder rather than its default JSON one:
 encoding was the largest single cost of a tap after type conformance (see the README's
 Performance section), and the output is the same Singer JSON.
+
+A tap that stops on an API failure (token refused, retries exhausted, an answer it
+cannot read) ends with exit code 1 and that failure's message, which names the call
+and the status or network error, rather than singer-sdk's traceback of thirty lines.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import typing as t
 
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.settings import SecretSafeConfigMixin
 
 if t.TYPE_CHECKING:
+    import requests
     from singer_sdk.singerlib.encoding.simple import Message
 
 
@@ -40,6 +46,18 @@ class BufferedMsgSpecWriter(MsgSpecWriter):
 
 
 class SurveyTap(SecretSafeConfigMixin, Tap):
-    """A tap with the suite's config checks and the fast message writer."""
+    """A tap with the suite's config checks, the fast message writer and clean failures."""
 
     message_writer_class = BufferedMsgSpecWriter
+
+    #: The last answer any stream of the tap received, for errors about its shape.
+    last_answer: requests.Response | None = None
+
+    @classmethod
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
+        """Run the tap; an API failure ends it with exit code 1 and its message only."""
+        try:
+            super().invoke(*args, **kwargs)
+        except FatalAPIError as failure:
+            cls.logger.error("%s", failure)  # noqa: TRY400 - the message names the call; a traceback would bury it
+            sys.exit(1)

@@ -94,10 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_fault_kinds,
         default=FAULT_KINDS,
         metavar="KINDS",
-        help="comma-separated kinds drawn with equal chances: 429 (Too Many Requests with"
-        " Retry-After), 5xx (500, 502, 503 or 504), drop (connection closed without an"
-        " answer), slow (answered after --slow-seconds); the call is not processed except"
-        f" when slow ({','.join(FAULT_KINDS)})",
+        help="comma-separated kinds, each drawn once in every round of as many faults:"
+        " 429 (Too Many Requests, with or without Retry-After), 5xx (500, 502,"
+        " 503 or 504), drop (connection closed without an answer), slow (answered after"
+        " --slow-seconds), html (an HTML page: a gateway's 502 or 503, or a portal's"
+        " 200), truncated (the answer's body cut in half); the call is processed only"
+        " when slow or truncated"
+        f" ({','.join(FAULT_KINDS)})",
     )
     faults.add_argument(
         "--slow-seconds",
@@ -111,7 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative,
         default=1,
         metavar="SECONDS",
-        help="Retry-After of an injected 429, in whole seconds (%(default)s)",
+        help="Retry-After of an injected 429 that carries one, in whole seconds (%(default)s)",
+    )
+    faults.add_argument(
+        "--retry-after-share",
+        type=_share,
+        default=0.5,
+        metavar="SHARE",
+        help="share of injected 429s that carry Retry-After, from 0 to 1; the others leave"
+        " the wait to the client (%(default)s)",
     )
     return parser
 
@@ -183,6 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             kinds=args.fault_kinds,
             slow_seconds=args.slow_seconds,
             retry_after=args.retry_after,
+            retry_after_share=args.retry_after_share,
         ),
     )
     try:

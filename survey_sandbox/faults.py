@@ -3,18 +3,29 @@
 A pipeline that passes against a sandbox that always answers at once proves little about
 a night when the vendor's gateway throttles, restarts or hangs. :class:`FaultInjector`
 wraps :meth:`SandboxApp.dispatch <survey_sandbox.server.SandboxApp.dispatch>`, the one
-place every request passes through, and lets a share of the API calls fail in one of four
+place every request passes through, and lets a share of the API calls fail in one of six
 ways:
 
-- ``429``: Too Many Requests with a ``Retry-After`` header; the call is not processed.
+- ``429``: Too Many Requests, by default half of them with a ``Retry-After`` header
+  and half without (a client must then pick its own wait); the call is not processed.
 - ``5xx``: 500, 502, 503 or 504, as a gateway sends them (plain text, not the vendor's
   JSON); the call is not processed.
 - ``drop``: the connection is closed without any answer; the call is not processed.
-- ``slow``: the answer comes, but only after a delay.
+- ``slow``: the answer comes, but only after a delay; the call is processed, late, so a
+  client that gave up waiting cannot know whether it was.
+- ``html``: an HTML page instead of the API's JSON: a gateway's 502 or 503 error page,
+  or a 200 page as a captive portal or a misrouted proxy sends it; the call is not
+  processed. A client that trusts the 200 status loses the call without noticing.
+- ``truncated``: the call IS processed, then its answer loses the second half of its
+  body (``Content-Length`` matches what is sent, so only the JSON is broken). For a
+  read this is a transient failure; for a push that creates something it is the
+  dangerous case: the work was done, but the client cannot tell from the answer.
 
 Admin endpoints (``/_sandbox/...``) never fail, so tests and scripts can always steer the
 sandbox. The faults are drawn from the sandbox's seed: the n-th API call of a run meets
-the same fate every time, so a failure seen once can be replayed.
+the same fate every time, so a failure seen once can be replayed. Kinds are dealt like
+cards from a shuffled deck, one of each kind per round, so that even a short run with a
+handful of faults meets every kind, rather than the same one several times.
 """
 
 from __future__ import annotations
@@ -28,7 +39,7 @@ from http import HTTPStatus
 
 from survey_sandbox.web import Request, Response
 
-FAULT_KINDS = ("429", "5xx", "drop", "slow")
+FAULT_KINDS = ("429", "5xx", "drop", "slow", "html", "truncated")
 """Every kind of fault, in the order ``--help`` lists them."""
 
 FAULT_HEADER = "X-Sandbox-Fault"
@@ -38,7 +49,10 @@ ADMIN_PREFIX = "/_sandbox/"
 """Paths below this prefix are the sandbox's own and never fail."""
 
 _SERVER_ERRORS = (500, 502, 503, 504)
+#: Statuses of an HTML page: a gateway's error pages, and a proxy's or portal's 200.
+_HTML_STATUSES = (502, 503, 200)
 _REASONS = {
+    200: "OK",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -59,22 +73,27 @@ class FaultPlan:
 
     Attributes:
         rate: Share of API calls that meet a fault, from 0 (none) to 1 (every one).
-        kinds: The kinds to draw from, with equal chances (see :data:`FAULT_KINDS`).
+        kinds: The kinds to draw from, each once per round of ``len(kinds)`` faults, in
+            an order drawn anew for each round (see :data:`FAULT_KINDS`).
         slow_seconds: Delay of a ``slow`` answer.
-        retry_after: Seconds an injected 429 asks the client to wait.
+        retry_after: Seconds an injected 429 that carries ``Retry-After`` asks the client
+            to wait.
+        retry_after_share: Share of injected 429s that carry ``Retry-After``; the others
+            leave the wait to the client's backoff.
     """
 
     rate: float = 0.0
     kinds: tuple[str, ...] = FAULT_KINDS
     slow_seconds: float = 2.0
     retry_after: int = 1
+    retry_after_share: float = 0.5
 
     def __post_init__(self) -> None:
         """Refuse a plan that could not be carried out, naming the bad value.
 
         Raises:
             ValueError: For a rate outside 0 to 1, an unknown or missing kind, a negative
-                or infinite delay, or a negative ``retry_after``.
+                or infinite delay, a negative ``retry_after``, or a share outside 0 to 1.
         """
         if not 0 <= self.rate <= 1:
             raise ValueError("the fault rate must be between 0 and 1")
@@ -89,6 +108,8 @@ class FaultPlan:
             raise ValueError("slow_seconds must be a finite number, at least 0")
         if self.retry_after < 0:
             raise ValueError("retry_after must not be negative")
+        if not 0 <= self.retry_after_share <= 1:
+            raise ValueError("retry_after_share must be between 0 and 1")
 
 
 class FaultInjector:
@@ -120,6 +141,8 @@ class FaultInjector:
         self._sleep = sleep
         self._random = random.Random(f"survey-sandbox faults {seed}")  # noqa: S311 - not security
         self._lock = threading.Lock()
+        #: The kinds still to come in this round of faults.
+        self._deck: list[str] = []
 
     def __call__(self, request: Request) -> Response:
         """Answer ``request``, or fail it as the plan draws.
@@ -132,28 +155,41 @@ class FaultInjector:
         fault = self._draw()
         if fault is None:
             return self._dispatch(request)
-        kind, status = fault
+        kind, status, with_retry_after = fault
         if kind == "drop":
             raise DroppedConnection
         if kind == "slow":
             self._sleep(self._plan.slow_seconds)
             return _marked(self._dispatch(request), kind)
-        retry_after = (("Retry-After", str(self._plan.retry_after)),) if kind == "429" else ()
+        if kind == "truncated":
+            return _truncated(self._dispatch(request))
+        if kind == "html":
+            return _html_page(status)
+        retry_after = (("Retry-After", str(self._plan.retry_after)),) if with_retry_after else ()
         return _gateway_answer(status, kind, retry_after)
 
-    def _draw(self) -> tuple[str, int] | None:
-        """Draw the next call's fault and the status it answers with; ``None``: no fault.
+    def _draw(self) -> tuple[str, int, bool] | None:
+        """Draw the next call's fault; ``None``: no fault.
 
-        One lock keeps the sequence of draws, and so the faults, the same for a seed
-        whichever server thread serves the call. The status matters to 429 and 5xx only.
+        Returns the kind, the status it answers with (for 429, 5xx and html) and whether
+        a 429 carries ``Retry-After``. One lock keeps the sequence of draws, and so the
+        faults, the same for a seed whichever server thread serves the call; every call
+        with a fault takes the same number of draws, whatever its kind.
         """
         with self._lock:
             if self._random.random() >= self._plan.rate:
                 return None
-            kind = self._random.choice(self._plan.kinds)
-            if kind == "5xx":
-                return kind, self._random.choice(_SERVER_ERRORS)
-            return kind, HTTPStatus.TOO_MANY_REQUESTS
+            if not self._deck:
+                self._deck = list(self._plan.kinds)
+                self._random.shuffle(self._deck)
+            kind = self._deck.pop()
+            detail = self._random.random()
+            with_retry_after = kind == "429" and detail < self._plan.retry_after_share
+        if kind == "5xx":
+            return kind, _SERVER_ERRORS[int(detail * len(_SERVER_ERRORS))], False
+        if kind == "html":
+            return kind, _HTML_STATUSES[int(detail * len(_HTML_STATUSES))], False
+        return kind, HTTPStatus.TOO_MANY_REQUESTS, with_retry_after
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
@@ -174,6 +210,34 @@ def _marked(response: Response, kind: str) -> Response:
         body=response.body,
         content_type=response.content_type,
         headers=(*response.headers, (FAULT_HEADER, kind)),
+    )
+
+
+def _truncated(response: Response) -> Response:
+    """Return ``response`` with the second half of its body cut off, marked as truncated."""
+    cut = Response(
+        status=response.status,
+        body=response.body[: len(response.body) // 2],
+        content_type=response.content_type,
+        headers=response.headers,
+    )
+    return _marked(cut, "truncated")
+
+
+def _html_page(status: int) -> Response:
+    """Build the HTML page a gateway (502, 503) or a captive portal or proxy (200) sends."""
+    title = f"{status} {_REASONS[status]}" if status != HTTPStatus.OK else "Sign in to the network"
+    body = (
+        "<!DOCTYPE html>\n<html><head><title>"
+        f"{title}</title></head>\n<body><h1>{title}</h1>\n"
+        "<p>The page you asked for could not be shown (injected by survey-sandbox).</p>\n"
+        "</body></html>\n"
+    ).encode()
+    return Response(
+        status=status,
+        body=body,
+        content_type="text/html; charset=utf-8",
+        headers=((FAULT_HEADER, "html"),),
     )
 
 

@@ -152,14 +152,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
             except Exception:
                 logger.exception("%s %s failed", self.command, split.path)
                 response = _error(500, "Internal sandbox error")
-        self._write(response)
-        elapsed_ms = (time.perf_counter() - started) * 1000
         fault = dict(response.headers).get(FAULT_HEADER)
+        try:
+            self._write(response)
+        except OSError:
+            # The client gave up waiting (a slow answer outlasting its timeout): the call
+            # is still logged with its fault, then the connection is closed.
+            self.close_connection = True
+            status = f"{response.status} unread"
+        else:
+            status = str(response.status)
+        elapsed_ms = (time.perf_counter() - started) * 1000
         logger.info(
-            "%s %s %d %.1fms%s",
+            "%s %s %s %.1fms%s",
             self.command,
             split.path,
-            response.status,
+            status,
             elapsed_ms,
             f" fault={fault}" if fault else "",
         )
@@ -182,6 +190,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         logger.warning("%s %s", self.address_string(), format % args)
 
 
+#: Longest wait, when the sandbox stops, for calls still being answered (slow faults).
+STOP_TIMEOUT_SECONDS = 30.0
+
+
 class _HTTPServer(ThreadingHTTPServer):
     """A threading HTTP server that remembers open connections so it can close them."""
 
@@ -193,6 +205,7 @@ class _HTTPServer(ThreadingHTTPServer):
         self.dispatch = dispatch
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self._connections_closed = threading.Condition(self._connections_lock)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Serve one connection (possibly many keep-alive requests) while tracking it."""
@@ -203,11 +216,21 @@ class _HTTPServer(ThreadingHTTPServer):
         finally:
             with self._connections_lock:
                 self._connections.discard(request)
+                self._connections_closed.notify_all()
 
     def handle_error(self, _request: Any, client_address: Any) -> None:
         """Log a connection that broke off (e.g. a client gone mid-answer) without a traceback."""
         error = sys.exc_info()[1]
         logger.debug("connection from %s ended abruptly: %r", client_address[0], error)
+
+    def wait_for_connections(self, timeout: float) -> None:
+        """Wait until every connection's thread ended, so no call is left half done.
+
+        A slow answer's thread still sleeps when its client has given up; the call is
+        then processed all the same, and must be before the store closes under it.
+        """
+        with self._connections_closed:
+            self._connections_closed.wait_for(lambda: not self._connections, timeout)
 
     def close_connections(self) -> None:
         """Shut down every open client connection, so idle keep-alive threads end."""
@@ -255,8 +278,8 @@ class SandboxServer:
             reset: Wipe and seed again even when the file's data could be reused.
             hellocustomer_min_interval: Seconds Hello Customer requires between two calls of
                 one token (the vendor allows one a second); 0 turns its throttle off.
-            faults: How a share of API calls fails (429, 5xx, dropped, slow); ``None``
-                or a rate of 0: never. The faults follow from ``seed``.
+            faults: How a share of API calls fails (429, 5xx, dropped, slow, HTML,
+                truncated); ``None`` or a rate of 0: never. The faults follow from ``seed``.
             platform_sizes: A size per platform name that replaces ``size`` for that
                 platform, so a benchmark seeds a large data set only where it reads one.
         """
@@ -323,11 +346,15 @@ class SandboxServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving, close client connections and the store; safe to call twice."""
+        """Stop serving, close client connections, let calls in progress end, close the store.
+
+        Safe to call twice.
+        """
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
             httpd.shutdown()
             httpd.close_connections()
+            httpd.wait_for_connections(timeout=STOP_TIMEOUT_SECONDS)
             httpd.server_close()
         if self._thread is not None:
             self._thread.join()

@@ -82,7 +82,7 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
             raise FatalAPIError(
                 f"Hello Customer sent response {record.get('uniqueID')!r} of touchpoint "
                 f"{self.current_campaign} without a valid dateAnswer: "
-                f"{record.get('dateAnswer')!r}"
+                f"{record.get('dateAnswer')!r}, answering {self.last_call()}"
             ) from exc
 
     def in_window(self, record: dict[str, t.Any], window: DateWindow) -> bool:
@@ -220,7 +220,8 @@ class NpsStream(WindowedStream):
         body = self.decoded_body(response)
         if not isinstance(body, dict):
             raise FatalAPIError(
-                f"Hello Customer answered {self._endpoint(response)} without an NPS object"
+                f"Hello Customer answered {self._endpoint(response)} with HTTP "
+                f"{response.status_code} but without an NPS object"
             )
         context = self.current_context
         window = self.current_window

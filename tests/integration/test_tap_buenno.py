@@ -152,7 +152,7 @@ def test_rejected_token_fails_with_a_clear_message(sandbox: SandboxServer, tmp_p
 
 def test_injected_429s_cost_retries_but_no_record(tmp_path: Path) -> None:
     """Half the calls throttled, by the sandbox's global fault injection: nothing lost or doubled."""
-    plan = FaultPlan(rate=0.5, kinds=("429",), retry_after=0)
+    plan = FaultPlan(rate=0.5, kinds=("429",), retry_after=0, retry_after_share=1)
     runs = {}
     for name, faults in (("calm", None), ("faulty", plan)):
         (tmp_path / name).mkdir()

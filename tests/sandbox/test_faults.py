@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import json
 import subprocess
 import sys
 
@@ -72,15 +73,49 @@ def test_the_rate_is_the_share_of_calls_that_fail():
     assert 400 <= 2000 - outcomes["200 -"] <= 600
 
 
-def test_a_429_asks_to_wait_and_never_reaches_the_platform():
+def test_a_429_comes_with_or_without_retry_after_and_never_reaches_the_platform():
     inject, recorder = injector(FaultPlan(rate=1, kinds=("429",), retry_after=3))
+
+    responses = [inject(request()) for _ in range(100)]
+
+    assert {response.status for response in responses} == {429}
+    waits = collections.Counter(dict(r.headers).get("Retry-After") for r in responses)
+    assert set(waits) == {"3", None}
+    assert 25 <= waits["3"] <= 75
+    assert all(b"injected by survey-sandbox" in response.body for response in responses)
+    assert recorder.calls == 0
+
+
+def test_every_429_carries_retry_after_when_its_share_is_1():
+    inject, _ = injector(FaultPlan(rate=1, kinds=("429",), retry_after=0, retry_after_share=1))
+
+    assert {dict(inject(request()).headers).get("Retry-After") for _ in range(50)} == {"0"}
+
+
+def test_an_html_fault_is_a_gateway_or_portal_page_and_never_reaches_the_platform():
+    inject, recorder = injector(FaultPlan(rate=1, kinds=("html",)))
+
+    responses = [inject(request()) for _ in range(60)]
+
+    assert {response.status for response in responses} == {200, 502, 503}
+    for response in responses:
+        assert response.content_type.startswith("text/html")
+        assert response.body.startswith(b"<!DOCTYPE html>")
+        assert dict(response.headers)[FAULT_HEADER] == "html"
+    assert recorder.calls == 0
+
+
+def test_a_truncated_answer_is_processed_and_its_json_cut_off():
+    inject, recorder = injector(FaultPlan(rate=1, kinds=("truncated",)))
 
     response = inject(request())
 
-    assert response.status == 429
-    assert ("Retry-After", "3") in response.headers
-    assert b"injected by survey-sandbox" in response.body
-    assert recorder.calls == 0
+    assert recorder.calls == 1
+    assert response.status == 200
+    assert response.body == b'{"ok":true}'[:5]
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(response.body)
+    assert dict(response.headers)[FAULT_HEADER] == "truncated"
 
 
 def test_5xx_faults_are_the_statuses_of_a_failing_gateway():
@@ -111,12 +146,12 @@ def test_a_slow_call_is_answered_after_the_delay():
     assert recorder.calls == 1
 
 
-def test_every_kind_is_drawn():
+def test_every_kind_comes_once_in_each_round_of_faults():
     inject, _ = injector(FaultPlan(rate=1))
 
-    kinds = {outcome(inject).split()[-1] for _ in range(100)}
+    rounds = [{outcome(inject).split()[-1] for _ in range(6)} for _ in range(20)]
 
-    assert kinds == {"429", "5xx", "dropped", "slow"}
+    assert all(kinds == {"429", "5xx", "dropped", "slow", "html", "truncated"} for kinds in rounds)
 
 
 def test_admin_endpoints_never_fail():
@@ -146,6 +181,7 @@ def test_the_same_seed_replays_the_same_faults_and_another_seed_does_not():
         ({"kinds": ("418",)}, "unknown fault kind 418"),
         ({"slow_seconds": -1}, "slow_seconds"),
         ({"retry_after": -1}, "retry_after"),
+        ({"retry_after_share": 1.5}, "retry_after_share"),
     ],
 )
 def test_an_impossible_plan_is_refused(plan, message):
@@ -173,8 +209,25 @@ def test_over_http_a_dropped_connection_fails_the_call_and_the_server_goes_on(tm
     assert health.json() == {"status": "ok"}
 
 
-def test_over_http_an_injected_429_carries_retry_after(tmp_path):
+def test_over_http_an_injected_429_carries_retry_after_or_none(tmp_path):
     plan = FaultPlan(rate=1, kinds=("429",), retry_after=2)
+    with SandboxServer(tmp_path / "sandbox.db", size=5, faults=plan) as sandbox:
+        responses = [
+            requests.get(
+                sandbox.base_url("buenno") + "/token-info",
+                headers={"api-auth-token": BUENNO_TOKEN},
+                timeout=10,
+            )
+            for _ in range(20)
+        ]
+
+    assert {response.status_code for response in responses} == {429}
+    assert {response.headers.get("Retry-After") for response in responses} == {"2", None}
+    assert {response.headers[FAULT_HEADER] for response in responses} == {"429"}
+
+
+def test_over_http_a_truncated_answer_has_a_consistent_length_but_is_not_json(tmp_path):
+    plan = FaultPlan(rate=1, kinds=("truncated",))
     with SandboxServer(tmp_path / "sandbox.db", size=5, faults=plan) as sandbox:
         response = requests.get(
             sandbox.base_url("buenno") + "/token-info",
@@ -182,9 +235,11 @@ def test_over_http_an_injected_429_carries_retry_after(tmp_path):
             timeout=10,
         )
 
-    assert response.status_code == 429
-    assert response.headers["Retry-After"] == "2"
-    assert response.headers[FAULT_HEADER] == "429"
+    assert response.status_code == 200
+    assert response.headers[FAULT_HEADER] == "truncated"
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    with pytest.raises(requests.JSONDecodeError):
+        response.json()
 
 
 def test_cli_logs_each_failed_call_with_its_fault(tmp_path):
@@ -229,7 +284,12 @@ def test_cli_logs_each_failed_call_with_its_fault(tmp_path):
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--fault-rate", "2"), ("--fault-kinds", "418"), ("--slow-seconds", "-1")],
+    [
+        ("--fault-rate", "2"),
+        ("--fault-kinds", "418"),
+        ("--slow-seconds", "-1"),
+        ("--retry-after-share", "1.5"),
+    ],
 )
 def test_cli_refuses_impossible_fault_options(tmp_path, option, value):
     result = subprocess.run(
@@ -251,7 +311,14 @@ def test_cli_help_documents_fault_injection():
         check=True,
     )
 
-    for text in ("--fault-rate", "--fault-kinds", "--slow-seconds", "--retry-after", "Retry-After"):
+    for text in (
+        "--fault-rate",
+        "--fault-kinds",
+        "--slow-seconds",
+        "--retry-after",
+        "--retry-after-share",
+        "Retry-After",
+    ):
         assert text in result.stdout
-    for kind in ("429", "5xx", "drop", "slow"):
+    for kind in ("429", "5xx", "drop", "slow", "html", "truncated"):
         assert kind in result.stdout

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 import sqlite3
 import typing as t
 import uuid
 import weakref
 
+from survey_common.keyed_sqlite import connect, encode_key
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
@@ -68,13 +68,6 @@ class Journaled(enum.Enum):
     SENT = "sent"
 
 
-def _encode(key: Hashable) -> str:
-    """Write a key (a tuple of text and numbers) as a JSON array."""
-    if not isinstance(key, tuple):
-        raise TypeError(f"journal keys are tuples, got {type(key).__name__}")
-    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
-
-
 class PushJournal:
     """One SQLite file with the pushes of every stream since the last STATE passed on.
 
@@ -91,22 +84,18 @@ class PushJournal:
     @property
     def _db(self) -> sqlite3.Connection:
         if self._connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = connect(self.path, _SCHEMA)
             # WAL with synchronous=NORMAL: a commit survives the process being killed at
-            # any point, without a disk flush per push. The collector may finalize the
-            # connection from another thread, hence check_same_thread=False.
-            connection = sqlite3.connect(self.path, check_same_thread=False)
+            # any point, without a disk flush per push.
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-            with connection:
-                connection.execute(_SCHEMA)
             weakref.finalize(self, connection.close)
             self._connection = connection
         return self._connection
 
     def status(self, stream: str, keys: Iterable[Hashable]) -> Journaled | None:
         """Return what the journal holds of any of a push's keys: sent wins over sending."""
-        encoded = [_encode(key) for key in keys]
+        encoded = [encode_key(key) for key in keys]
         if not encoded:
             return None
         marks = ",".join("?" * len(encoded))
@@ -134,7 +123,7 @@ class PushJournal:
         with self._db as connection:
             connection.executemany(
                 "DELETE FROM journal WHERE stream = ? AND key = ?",
-                [(stream, _encode(key)) for key in keys],
+                [(stream, encode_key(key)) for key in keys],
             )
 
     def clear(self) -> None:
@@ -156,5 +145,5 @@ class PushJournal:
             connection.executemany(
                 "INSERT OR REPLACE INTO journal (stream, key, sent, run, at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(stream, _encode(key), int(sent), self._run, at) for key in keys],
+                [(stream, encode_key(key), int(sent), self._run, at) for key in keys],
             )

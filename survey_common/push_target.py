@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import abc
 import copy
-import sys
 import typing as t
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +34,7 @@ from singer_sdk.helpers.capabilities import PluginCapabilities
 from singer_sdk.mapper import RemoveRecordTransform
 
 from survey_common.deadletter import DeadLetterFile
+from survey_common.one_line_exit import OneLineExit
 from survey_common.push_client import PushClient, PushStoppedError
 from survey_common.push_journal import PushJournal
 from survey_common.push_report import RunReport
@@ -121,8 +121,10 @@ def journal_setting(default: str) -> th.Property[t.Any]:
     )
 
 
-class PushTarget(SecretSafeConfigMixin, Target):
+class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     """A target that pushes each input stream into one platform's API."""
+
+    expected_failures = (PushStoppedError,)
 
     #: The platform's name as users know it, used in every message.
     platform_name: t.ClassVar[str]
@@ -289,12 +291,3 @@ class PushTarget(SecretSafeConfigMixin, Target):
                 f"{self.report.rejected} record(s) were rejected and fail_on_rejected is set; "
                 f"see {self.report.dead_letter.path}"
             )
-
-    @classmethod
-    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
-        """Run the target; a run that cannot go on exits with code 1 and its message only."""
-        try:
-            super().invoke(*args, **kwargs)
-        except PushStoppedError as stop:
-            cls.logger.error("%s", stop)  # noqa: TRY400 - the message says it all; a traceback would bury it
-            sys.exit(1)

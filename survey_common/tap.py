@@ -18,6 +18,7 @@ from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import FatalAPIError
 
+from survey_common.one_line_exit import OneLineExit
 from survey_common.settings import SecretSafeConfigMixin
 
 if t.TYPE_CHECKING:
@@ -45,19 +46,11 @@ class BufferedMsgSpecWriter(MsgSpecWriter):
             sys.stdout.flush()
 
 
-class SurveyTap(SecretSafeConfigMixin, Tap):
+class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
     """A tap with the suite's config checks, the fast message writer and clean failures."""
 
     message_writer_class = BufferedMsgSpecWriter
+    expected_failures = (FatalAPIError,)
 
     #: The last answer any stream of the tap received, for errors about its shape.
     last_answer: requests.Response | None = None
-
-    @classmethod
-    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
-        """Run the tap; an API failure ends it with exit code 1 and its message only."""
-        try:
-            super().invoke(*args, **kwargs)
-        except FatalAPIError as failure:
-            cls.logger.error("%s", failure)  # noqa: TRY400 - the message names the call; a traceback would bury it
-            sys.exit(1)

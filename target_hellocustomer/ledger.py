@@ -28,6 +28,7 @@ import typing as t
 import weakref
 from collections.abc import Hashable, MutableSet
 
+from survey_common.keyed_sqlite import connect, encode_key
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
@@ -48,13 +49,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(tz=UTC)
 
 
-def _encode(key: Hashable) -> str:
-    """Write a key (a tuple of text and numbers) as the JSON array the table holds."""
-    if not isinstance(key, tuple):
-        raise TypeError(f"ledger keys are tuples, got {type(key).__name__}")
-    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
-
-
 class Ledger:
     """One SQLite file holding the pushes of every stream; opened at the first use."""
 
@@ -62,14 +56,9 @@ class Ledger:
         """Keep the ledger in ``path`` (created with its folder if missing)."""
         self.path = path
         self._clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The run uses it from one thread at a time, but the collector may finalize it from
-        # another thread (seen in the test suite), where SQLite would refuse to close it.
-        self._connection = sqlite3.connect(path, check_same_thread=False)
+        self._connection = connect(path, _SCHEMA)
         # Closed by close(), or when the ledger is collected after a run that stopped early.
         self._closed = weakref.finalize(self, self._connection.close)
-        with self._connection:
-            self._connection.execute(_SCHEMA)
         self._streams: dict[str, LedgerKeys] = {}
 
     def keys(self, stream: str, *, resend_after_days: int | None) -> LedgerKeys:
@@ -135,7 +124,7 @@ class LedgerKeys(MutableSet[Hashable]):
             return False
         row = self._ledger.connection.execute(
             "SELECT 1 FROM pushed WHERE stream = ? AND key = ? AND pushed_at >= ?",
-            (self._stream, _encode(key), self._in_force_since),
+            (self._stream, encode_key(key), self._in_force_since),
         ).fetchone()
         return row is not None
 
@@ -166,7 +155,7 @@ class LedgerKeys(MutableSet[Hashable]):
         with self._ledger.connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO pushed (stream, key, pushed_at) VALUES (?, ?, ?)",
-                [(self._stream, _encode(key), pushed_at) for key in keys],
+                [(self._stream, encode_key(key), pushed_at) for key in keys],
             )
 
     def __ior__(self, keys: Set[Hashable]) -> LedgerKeys:
@@ -180,5 +169,5 @@ class LedgerKeys(MutableSet[Hashable]):
             with self._ledger.connection as connection:
                 connection.execute(
                     "DELETE FROM pushed WHERE stream = ? AND key = ?",
-                    (self._stream, _encode(value)),
+                    (self._stream, encode_key(value)),
                 )

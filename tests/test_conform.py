@@ -11,6 +11,7 @@ from survey_common.conform import RecordConformer
 
 SCHEMA: dict[str, t.Any] = {
     "type": "object",
+    "additionalProperties": True,  # as the streams' schemas: keys the API adds are kept
     "properties": {
         "id": {"type": ["string"]},
         "at": {"type": ["string", "null"], "format": "date-time"},
@@ -92,3 +93,18 @@ def test_a_value_that_cannot_be_conformed_names_its_field(
 ) -> None:
     with pytest.raises(ValueError, match=field):
         conform(record)
+
+
+def test_numbers_in_a_boolean_field_become_booleans_and_non_finite_numbers_null() -> None:
+    record = conform({"id": "a", "flag": 1, "score": float("nan"), "count": 3})
+    assert record == {"id": "a", "flag": True, "score": None, "count": 3}
+    assert conform({"id": "a", "flag": 0, "score": decimal.Decimal("Infinity")})["flag"] is False
+
+
+def test_undeclared_keys_are_dropped_and_named_once_where_the_schema_forbids_them() -> None:
+    dropped: list[str] = []
+    closed = RecordConformer({**SCHEMA, "additionalProperties": False}, dropped.append)
+    first = closed.conform({"id": "a", "nps-score": 1, "extra": 1, "child": {"note": "x"}})
+    closed.conform({"id": "b", "extra": 2})
+    assert first == {"id": "a", "nps_score": 1, "child": {"note": "x"}}
+    assert dropped == ["extra"]

@@ -11,7 +11,7 @@ the bookmark it was given.
 The kill points are lines of the tap's output, drawn with a fixed seed over the length of
 an undisturbed run. Each chain of runs starts afresh, is killed at a point of its own
 share of that length, then resumed and killed again at random points until a run
-completes (or three were killed): one chain by default, several with ``--long``.
+completes (or three were killed): three chains by default, twelve with ``--long``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ SIZE = 60
 #: FeedbackAPI records per resource: more than the tap's 1000 records between two states.
 FEEDBACKAPI_SIZE = 1500
 #: Chains of killed runs per tap, by default and with ``--long``.
-CHAINS, LONG_CHAINS = 1, 4
+CHAINS, LONG_CHAINS = 3, 12
 #: Most runs killed in one chain before a run is let to complete.
 KILLS_PER_CHAIN = 3
 

@@ -48,7 +48,7 @@ STATE_EVERY = 7
 #: Respondents per Hello Customer call: not a divisor of STATE_EVERY, so that states wait.
 BATCH_SIZE = 6
 #: Killed runs per pipeline, by default and with ``--long``.
-KILLS, LONG_KILLS = 2, 6
+KILLS, LONG_KILLS = 4, 16
 BUENNO_FORM = 2
 EMAIL_TEMPLATE = "em41Lt"
 COMPANY = "ec28d381-4883-4731-9462-74c3dc82aff1"

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 import typing as t
 from pathlib import Path
 
 import pytest
 
+from tap_buenno.tap import TapBuenno
+
+if t.TYPE_CHECKING:
+    import requests_mock as rm
+
 API = "https://buenno.test/api/v01"
 TOKEN = "buenno-unit-test-token-7f3a"
 FIXTURES = Path(__file__).parent / "fixtures"
+EMPTY_REPLIES = {"replies": [], "total": "0", "limit": "1000", "offset": "0"}
 
 
 def fixture(name: str) -> dict[str, t.Any]:
@@ -41,3 +49,20 @@ def reply(reply_id: int, created_at: str = "2020-12-18T00:00:00Z") -> dict[str, 
 @pytest.fixture
 def config() -> dict[str, t.Any]:
     return {"api_token": TOKEN, "api_url": API}
+
+
+def sync(config: dict[str, t.Any]) -> str:
+    """Run the tap and return its stdout; raise what the sync raises."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        TapBuenno(config=config, parse_env_config=False).sync_all()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def healthy(requests_mock: rm.Mocker) -> rm.Mocker:
+    """The API answering every call with the document's examples and no replies."""
+    requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
+    requests_mock.get(f"{API}/invitations", json=fixture("invitations"))
+    requests_mock.get(f"{API}/replies", json=EMPTY_REPLIES)
+    return requests_mock

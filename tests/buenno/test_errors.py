@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import typing as t
 
@@ -12,29 +10,10 @@ import requests
 from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.rest import SurveyAPIStream
-from tap_buenno.tap import TapBuenno
-from tests.buenno.conftest import API, TOKEN, fixture
+from tests.buenno.conftest import API, TOKEN, fixture, sync
 
 if t.TYPE_CHECKING:
     import requests_mock as rm
-
-EMPTY_REPLIES = {"replies": [], "total": "0", "limit": "1000", "offset": "0"}
-
-
-def sync(config: dict[str, t.Any]) -> str:
-    """Run the tap and return its stdout; raise what the sync raises."""
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        TapBuenno(config=config, parse_env_config=False).sync_all()
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def healthy(requests_mock: rm.Mocker) -> rm.Mocker:
-    requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
-    requests_mock.get(f"{API}/invitations", json=fixture("invitations"))
-    requests_mock.get(f"{API}/replies", json=EMPTY_REPLIES)
-    return requests_mock
 
 
 def test_401_says_the_token_was_rejected_without_showing_it(

@@ -8,35 +8,17 @@ call, its status and what was missing.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import typing as t
 
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.rest import SurveyAPIStream
-from tap_buenno.tap import TapBuenno
-from tests.buenno.conftest import API, TOKEN, fixture, reply
+from tests.buenno.conftest import API, EMPTY_REPLIES, TOKEN, fixture, reply, sync
 from tests.secret_scan import assert_no_secrets
 
 if t.TYPE_CHECKING:
     import requests_mock as rm
-
-EMPTY_REPLIES = {"replies": [], "total": "0", "limit": "1000", "offset": "0"}
-
-
-def sync(config: dict[str, t.Any]) -> None:
-    with contextlib.redirect_stdout(io.StringIO()):
-        TapBuenno(config=config, parse_env_config=False).sync_all()
-
-
-@pytest.fixture
-def healthy(requests_mock: rm.Mocker) -> rm.Mocker:
-    requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
-    requests_mock.get(f"{API}/invitations", json=fixture("invitations"))
-    requests_mock.get(f"{API}/replies", json=EMPTY_REPLIES)
-    return requests_mock
 
 
 def calls_to(requests_mock: rm.Mocker, path: str) -> int:

@@ -26,7 +26,11 @@ _NETWORK_FAILURES: tuple[tuple[type[Exception], str], ...] = (
 
 def endpoint(response: requests.Response, default_path: str = "?") -> str:
     """Name the endpoint of a response: method and path, never the query or host."""
-    request = response.request
+    return request_endpoint(response.request, default_path)
+
+
+def request_endpoint(request: requests.PreparedRequest | None, default_path: str = "?") -> str:
+    """Name the endpoint of a request: method and path, never the query or host."""
     if request is None:
         return f"GET {default_path}"
     path = (request.path_url or default_path).split("?", 1)[0]

@@ -16,7 +16,6 @@ import typing as t
 import weakref
 from functools import cached_property
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
 import requests
 from singer_sdk import RESTStream
@@ -239,7 +238,8 @@ class SurveyAPIStream(RESTStream[t.Any]):
                 raise FatalAPIError(f"Gave up after {self.max_attempts} attempts: {exc}") from exc
             except retry.TRANSIENT_NETWORK_ERRORS as exc:
                 raise FatalAPIError(
-                    f"{self.platform_name} could not be reached at {_endpoint_of(args[0])} "
+                    f"{self.platform_name} could not be reached at "
+                    f"{api_errors.request_endpoint(args[0], self.path)} "
                     f"for stream '{self.name}' after {self.max_attempts} attempts: "
                     f"{api_errors.network_failure(exc)}"
                 ) from exc
@@ -252,15 +252,9 @@ class SurveyAPIStream(RESTStream[t.Any]):
         if isinstance(exc, RetriableAPIError):
             cause = str(exc)  # validate_response's words: the status, or why the body is bad
         elif isinstance(exc, Exception):
-            call = _endpoint_of(details["args"][0] if details.get("args") else None)
+            request = details["args"][0] if details.get("args") else None
+            call = api_errors.request_endpoint(request, self.path)
             cause = f"{api_errors.network_failure(exc)} on {call} for stream '{self.name}'"
         else:
             cause = f"a failure on stream '{self.name}'"
         retry.log_retry(self.logger, cause, details, self.max_attempts)
-
-
-def _endpoint_of(request: t.Any) -> str:
-    """Name a prepared request's endpoint: method and path, never the query or host."""
-    if not isinstance(request, requests.PreparedRequest):
-        return "the API"
-    return f"{request.method} {urlsplit(request.url or '').path}"

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from survey_common.readings import Readings
 from survey_sandbox import buenno_seed, buenno_store
 from survey_sandbox.buenno_store import (
     CONTACT_COLUMNS,
@@ -103,9 +104,15 @@ class Buenno:
         f"    {buenno_seed.BUENNO_TOKEN_2:<24} form 4 (active)"
     )
 
-    def __init__(self, store: Store) -> None:
-        """Bind the platform to the sandbox's store and register its routes."""
+    def __init__(self, store: Store, *, readings: Readings) -> None:
+        """Bind the platform to the sandbox's store and register its routes.
+
+        Args:
+            store: The sandbox's store.
+            readings: The register points this platform answers under their other reading.
+        """
         self._store = store
+        self._readings = readings
         self._api = Router(wrong_method_status=404)
         self._api.add("GET", "/token-info", self._token_info)
         self._api.add("GET", "/invitations", self._list_invitations)

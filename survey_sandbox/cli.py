@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from types import FrameType
 
+from survey_common.readings import REGISTER, Readings, readings_from_text
 from survey_sandbox.faults import FAULT_KINDS, FaultPlan, parse_kinds
 from survey_sandbox.platforms import PLATFORM_CLASSES
 from survey_sandbox.server import SandboxServer
@@ -75,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="seconds Hello Customer requires between two calls of one token, answering 429"
         " to faster ones; 0 turns the throttle off (%(default)s)",
+    )
+    parser.add_argument(
+        "--other-reading",
+        type=_readings,
+        default=Readings.from_keys(REGISTER, ()),
+        metavar="POINTS",
+        help="answer these points of the readings register (docs/readings.md) under their"
+        " other reading: comma-separated keys, or 'all'; default: our reading everywhere."
+        f" Keys: {', '.join(point.key for point in REGISTER) or 'none yet'}",
     )
     faults = parser.add_argument_group(
         "fault injection",
@@ -160,6 +170,14 @@ def _share(text: str) -> float:
     return value
 
 
+def _readings(text: str) -> Readings:
+    """Parse the register points to switch for argparse."""
+    try:
+        return readings_from_text(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _fault_kinds(text: str) -> tuple[str, ...]:
     """Parse a comma-separated list of fault kinds for argparse."""
     try:
@@ -196,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             retry_after=args.retry_after,
             retry_after_share=args.retry_after_share,
         ),
+        readings=args.other_reading,
     )
     try:
         sandbox.start()

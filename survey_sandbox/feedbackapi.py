@@ -53,6 +53,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from survey_common.readings import Readings
 from survey_sandbox import feedbackapi_records as records
 from survey_sandbox import feedbackapi_render as render
 from survey_sandbox import feedbackapi_seed, feedbackapi_store
@@ -237,9 +238,15 @@ class FeedbackApi:
         " accounts, users"
     )
 
-    def __init__(self, store: Store) -> None:
-        """Bind the platform to the sandbox's store and register its routes."""
+    def __init__(self, store: Store, *, readings: Readings) -> None:
+        """Bind the platform to the sandbox's store and register its routes.
+
+        Args:
+            store: The sandbox's store.
+            readings: The register points this platform answers under their other reading.
+        """
         self._store = store
+        self._readings = readings
         self._faults: list[int] = []
         self._faults_lock = threading.Lock()
         self._totals = feedbackapi_store.ListTotals()

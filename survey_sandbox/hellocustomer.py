@@ -46,6 +46,7 @@ from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
 
+from survey_common.readings import Readings
 from survey_sandbox import hellocustomer_seed, hellocustomer_store
 from survey_sandbox.hellocustomer_analytics import predict
 from survey_sandbox.hellocustomer_languages import language_by_guid
@@ -167,11 +168,12 @@ class HelloCustomer:
     api_root = "/hellocustomer/V1.0/EN"
     summary = _summary()
 
-    def __init__(self, store: Store, *, min_interval: float = 1.0) -> None:
+    def __init__(self, store: Store, *, readings: Readings, min_interval: float = 1.0) -> None:
         """Bind the platform to the sandbox's store and register its routes.
 
         Args:
             store: The sandbox's store.
+            readings: The register points this platform answers under their other reading.
             min_interval: Seconds required between two calls of one token; 0 turns the
                 throttle off.
 
@@ -179,6 +181,7 @@ class HelloCustomer:
             ValueError: When ``min_interval`` is negative.
         """
         self._store = store
+        self._readings = readings
         self._throttle = Throttle(min_interval)
         self._api = Router()
         campaign = "/campaign/{touchpoint}"

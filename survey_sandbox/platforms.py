@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from survey_common.readings import Readings
 from survey_sandbox.buenno import Buenno
 from survey_sandbox.feedbackapi import FeedbackApi
 from survey_sandbox.hellocustomer import HelloCustomer
@@ -29,8 +30,8 @@ class Platform(Protocol):
     summary: str
     """Text for ``--help``: where the API is, how to authenticate, which tokens exist."""
 
-    def __init__(self, store: Store) -> None:
-        """Bind the platform to the sandbox's store."""
+    def __init__(self, store: Store, *, readings: Readings) -> None:
+        """Bind the platform to the sandbox's store and to the readings it answers under."""
 
     def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
         """Create and seed its tables unless the store already holds this seeding."""

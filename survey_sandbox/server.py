@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from survey_common.readings import REGISTER, Readings
 from survey_sandbox.faults import FAULT_HEADER, DroppedConnection, FaultInjector, FaultPlan
 from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
@@ -46,13 +47,16 @@ def _error(status: int, message: str) -> Response:
 class SandboxApp:
     """Sends each request to the platform that owns its path prefix."""
 
-    def __init__(self, platforms: Sequence[Platform]) -> None:
+    def __init__(self, platforms: Sequence[Platform], readings: Readings) -> None:
         """Serve the given platforms.
 
         Args:
             platforms: Platforms, each with a distinct name and API root.
+            readings: The register points the platforms answer the other way, reported
+                by the health endpoint so a test can check which sandbox it talks to.
         """
         self._platforms = tuple(platforms)
+        self._readings = readings
         self._by_name = {platform.name: platform for platform in platforms}
         self._api_calls = dict.fromkeys(self._by_name, 0)
         self._api_calls_lock = threading.Lock()
@@ -71,7 +75,9 @@ class SandboxApp:
         if path == f"{ADMIN_ROOT}/health":
             if request.method != "GET":
                 return _error(404, f"Method {request.method} is not allowed")
-            return json_response({"status": "ok"})
+            return json_response(
+                {"status": "ok", "other_readings": sorted(self._readings.switched)}
+            )
         if path.startswith(f"{ADMIN_ROOT}/"):
             name, _, rest = path[len(ADMIN_ROOT) + 1 :].partition("/")
             platform = self._by_name.get(name)
@@ -264,6 +270,7 @@ class SandboxServer:
         hellocustomer_min_interval: float = 1.0,
         faults: FaultPlan | None = None,
         platform_sizes: Mapping[str, int] | None = None,
+        readings: Readings | None = None,
     ) -> None:
         """Describe the sandbox to run; nothing is opened until :meth:`start`.
 
@@ -282,6 +289,8 @@ class SandboxServer:
                 truncated); ``None`` or a rate of 0: never. The faults follow from ``seed``.
             platform_sizes: A size per platform name that replaces ``size`` for that
                 platform, so a benchmark seeds a large data set only where it reads one.
+            readings: The register points answered under their other reading
+                (:mod:`survey_common.readings`); ``None``: ours everywhere.
         """
         if size < 0:
             raise ValueError("size must not be negative")
@@ -295,6 +304,7 @@ class SandboxServer:
         self._hellocustomer_min_interval = hellocustomer_min_interval
         self._faults = faults
         self._platform_sizes = dict(platform_sizes or {})
+        self._readings = readings or Readings.from_keys(REGISTER, ())
         if any(value < 0 for value in self._platform_sizes.values()):
             raise ValueError("platform sizes must not be negative")
         self._store: Store | None = None
@@ -310,11 +320,16 @@ class SandboxServer:
         store = Store(self._db_path)
         try:
             platforms: list[Platform] = [
-                HelloCustomer(store, min_interval=self._hellocustomer_min_interval)
+                HelloCustomer(
+                    store,
+                    readings=self._readings,
+                    min_interval=self._hellocustomer_min_interval,
+                )
                 if platform_class is HelloCustomer
-                else platform_class(store)
+                else platform_class(store, readings=self._readings)
                 for platform_class in PLATFORM_CLASSES
             ]
+            logger.info("readings: %s", self._readings.describe())
             for platform in platforms:
                 size = self._platform_sizes.get(platform.name, self._size)
                 seeded = platform.prepare(seed=self._seed, size=size, reset=self._reset)
@@ -325,7 +340,7 @@ class SandboxServer:
                     self._seed,
                     size,
                 )
-            app = SandboxApp(platforms)
+            app = SandboxApp(platforms, self._readings)
             dispatch: Dispatch = app.dispatch
             if self._faults is not None and self._faults.rate > 0:
                 dispatch = FaultInjector(dispatch, self._faults, seed=self._seed)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from survey_common.readings import readings_from_text
 from survey_sandbox.server import SandboxServer
 from tests.singer_output import SingerOutput, parse_messages
 
@@ -32,10 +33,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+BOTH_READINGS = pytest.mark.parametrize("sandbox", ["ours", "all"], indirect=True)
+"""Runs a test against a sandbox under our reading of every register point, then the other.
+
+The parameter is what ``survey-sandbox --other-reading`` takes: ``ours``, ``all``, or
+comma-separated keys of :data:`survey_common.readings.REGISTER`.
+"""
+
+
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    """A freshly seeded sandbox per test, so tests that add data stay independent."""
-    with SandboxServer(tmp_path / "sandbox.db", seed=7, size=SANDBOX_SIZE) as server:
+def sandbox(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """A freshly seeded sandbox per test, so tests that add data stay independent.
+
+    Parametrized indirectly (:data:`BOTH_READINGS`), it takes the other reading of the
+    register points the parameter names.
+    """
+    switched = getattr(request, "param", "ours")
+    readings = None if switched == "ours" else readings_from_text(switched)
+    with SandboxServer(
+        tmp_path / "sandbox.db", seed=7, size=SANDBOX_SIZE, readings=readings
+    ) as server:
         yield server
 
 

@@ -151,7 +151,7 @@ def test_health(fresh_sandbox: SandboxServer, session: requests.Session):
     response = session.get(fresh_sandbox.url + "/_sandbox/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "other_readings": []}
 
 
 def test_admin_reply_with_given_answers_is_listed(

@@ -148,7 +148,10 @@ def test_python_api(tmp_path, session):
             sandbox.base_url("nowhere")
         with pytest.raises(RuntimeError):
             sandbox.start()
-        assert session.get(url + "/_sandbox/health").json() == {"status": "ok", "other_readings": []}
+        assert session.get(url + "/_sandbox/health").json() == {
+            "status": "ok",
+            "other_readings": [],
+        }
     finally:
         sandbox.stop()
     sandbox.stop()

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 # Meltano installs each plugin of meltano.yml in its own venv under .meltano/.
 PLUGINS_STAMP := .meltano/.installed-plugins
 
-.PHONY: help install plugins demo test lint typecheck unit readme bench clean
+.PHONY: help install plugins demo test lint typecheck unit readme docs bench clean
 
 help:
 	@echo "make demo    - install the project and Meltano's plugins, run the demo pipelines against"
@@ -14,6 +14,7 @@ help:
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
 	@echo "make bench   - install .[dev,bench], run the benchmarks, write benchmarks/results/"
 	@echo "make readme  - regenerate the README's settings tables from --about"
+	@echo "make docs    - regenerate docs/readings.md, the register of readings, from its data"
 	@echo "make clean   - remove the virtual environments (.venv, .meltano), output/ and caches"
 
 $(BIN)/python:
@@ -52,6 +53,9 @@ test: lint typecheck unit
 
 readme: $(STAMP)
 	$(BIN)/python scripts/readme_settings.py --write
+
+docs: $(STAMP)
+	$(BIN)/python -m scripts.readings_register --write
 
 # The benchmarks need matplotlib for their chart, which the tests do not.
 $(VENV)/.installed-bench: $(STAMP)

@@ -104,7 +104,7 @@ def _contact_owner(
     return pool[0] if pool else None
 
 
-def create_customer(  # noqa: PLR0913 - each keyword is one reading of the document
+def create_customer(
     connection: sqlite3.Connection,
     scope: Scope,
     body: Body,

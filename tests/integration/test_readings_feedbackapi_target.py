@@ -33,8 +33,8 @@ CUSTOMER_SCHEMA: Message = {
     "schema": {
         "type": "object",
         "properties": {
-            **{name: TEXT for name in ("email", "mobile_number", "fname", "sname")},
-            **{name: TEXT for name in ("country_code", "location")},
+            **dict.fromkeys(("email", "mobile_number", "fname", "sname"), TEXT),
+            **dict.fromkeys(("country_code", "location"), TEXT),
             "opt_out": {"type": ["boolean", "null"]},
             "locations": LIST,
             "location_remove": LIST,
@@ -48,7 +48,7 @@ REQUEST_SCHEMA: Message = {
     "schema": {
         "type": "object",
         "properties": {
-            **{name: TEXT for name in ("subscriber", "template", "location", "due")},
+            **dict.fromkeys(("subscriber", "template", "location", "due"), TEXT),
             "suppress_message": {"type": ["boolean", "null"]},
         },
     },

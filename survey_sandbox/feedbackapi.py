@@ -12,6 +12,14 @@ password is not checked). Answers are 200 with the record, as the document shows
 - ``GET /users`` (active users), ``POST /users`` (a pending user and its ``invite_url``),
   ``GET``/``DELETE /users/{id}``.
 
+Write points of the readings register (``survey-sandbox --other-reading KEY``), ours
+first: ``feedbackapi.create-existing-customer`` (a known email or mobile number updates
+that customer, or creates a second one), ``feedbackapi.create-customer-country`` (Create
+Customer reads ``country_code``, or ignores it), ``feedbackapi.update-customer-replaces``
+(Update Customer changes only what was sent, or resets names, country and opt-out not
+sent) and ``feedbackapi.feedback-request-due`` (``due`` in either form, or epoch seconds
+only).
+
 A trailing slash is accepted, as the document's curl examples send one. Write bodies
 are JSON or form-encoded (:mod:`survey_sandbox.feedbackapi_fields`); list parameters
 are in :mod:`survey_sandbox.feedbackapi_lists`, write rules in
@@ -185,7 +193,9 @@ def _admin_account(connection: sqlite3.Connection, body: Body) -> str | None:
 def _create_any(connection: sqlite3.Connection, kind: str, body: Body, created: int) -> str:
     """Create one record of any kind for the admin endpoint; return its id."""
     if kind == "customers":
-        return records.create_customer(connection, _AGENCY, body, created=created, upsert=False)
+        return records.create_customer(
+            connection, _AGENCY, body, created=created, on_existing="refuse"
+        )
     if kind == "locations":
         account = _admin_account(connection, body)
         return records.create_location(connection, body, account=account, created=created)
@@ -394,7 +404,16 @@ class FeedbackApi:
             scope = self._authenticate(connection, request)
             body = read_body(request)
             customer_id = records.create_customer(
-                connection, scope, body, created=now_epoch(), upsert=True
+                connection,
+                scope,
+                body,
+                created=now_epoch(),
+                on_existing=(
+                    "duplicate"
+                    if self._readings.other("feedbackapi.create-existing-customer")
+                    else "update"
+                ),
+                takes_country=not self._readings.other("feedbackapi.create-customer-country"),
             )
             return self._record(connection, "customers", scope, customer_id)
 
@@ -403,7 +422,13 @@ class FeedbackApi:
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             row = records.fetch(connection, "customers", scope, request.path_params["record_id"])
-            records.update_customer(connection, scope, row, read_body(request))
+            records.update_customer(
+                connection,
+                scope,
+                row,
+                read_body(request),
+                replaces=self._readings.other("feedbackapi.update-customer-replaces"),
+            )
             return self._record(connection, "customers", scope, row["id"])
 
     def _create_location(self, request: Request) -> Response:
@@ -429,7 +454,13 @@ class FeedbackApi:
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             body = read_body(request)
-            request_id = records.create_request(connection, scope, body, created=now_epoch())
+            request_id = records.create_request(
+                connection,
+                scope,
+                body,
+                created=now_epoch(),
+                due_in_epoch=self._readings.other("feedbackapi.feedback-request-due"),
+            )
             return self._record(connection, "feedback_requests", scope, request_id)
 
     def _create_account(self, request: Request) -> Response:

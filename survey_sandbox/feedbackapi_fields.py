@@ -211,6 +211,22 @@ def instant(body: Body, name: str) -> int | None:
     raise FeedbackApiError(400, f"'{name}' must be Unix epoch seconds or ISO 8601", name)
 
 
+def epoch_seconds(body: Body, name: str) -> int | None:
+    """Read an optional instant given only as Unix epoch seconds (number or digits).
+
+    Raises:
+        FeedbackApiError: 400 naming the field for any other form, ISO 8601 included.
+    """
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and _EPOCH.match(value.strip()):
+        return int(float(value))
+    raise FeedbackApiError(400, f"'{name}' must be a Unix timestamp (epoch seconds)", name)
+
+
 def email(body: Body, name: str = "email") -> str | None:
     """Read an optional email address.
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from typing import Literal
 
 from survey_sandbox import feedbackapi_fields as fields
 from survey_sandbox import feedbackapi_store as store
@@ -48,6 +49,8 @@ _TEXT_FIELDS = {
     "customers": ("fname", "sname"),
     "locations": ("address_line_1", "address_line_2", "address_line_3", "postal_code"),
 }
+Existing = Literal["update", "refuse", "duplicate"]
+"""What creating a customer with a known email or mobile number does."""
 _LIMITS = ("max_locations", "max_users", "max_campaigns", "sms_allowance")
 
 
@@ -102,7 +105,13 @@ def _contact_owner(
 
 
 def create_customer(
-    connection: sqlite3.Connection, scope: Scope, body: Body, *, created: int, upsert: bool
+    connection: sqlite3.Connection,
+    scope: Scope,
+    body: Body,
+    *,
+    created: int,
+    on_existing: Existing,
+    takes_country: bool = True,
 ) -> str:
     """Create a customer, or update the one with the same email or mobile number.
 
@@ -112,7 +121,12 @@ def create_customer(
         body: ``email``/``mobile_number`` (one required), ``fname``, ``sname``,
             ``country_code`` and ``location`` (required).
         created: The creation time of a new customer.
-        upsert: Update an existing customer with that contact; when false, that is a 409.
+        on_existing: What a known email or mobile number does: ``update`` that customer
+            (the document's words), ``refuse`` with a 409 (the admin endpoint), or
+            ``duplicate``: create a second customer with it (the other reading).
+        takes_country: Whether ``country_code`` is read; when false it is ignored, as
+            the document's argument list leaves it out (the other reading), and the
+            customer takes its location's country.
 
     Returns:
         The id of the customer created or updated.
@@ -120,7 +134,7 @@ def create_customer(
     Raises:
         FeedbackApiError: 400 for a missing or malformed field or an unknown location;
             402 when the email and the mobile number belong to two customers; 409 for an
-            existing contact when not upserting.
+            existing contact when refusing.
     """
     email = fields.email(body)
     mobile = fields.mobile(body)
@@ -131,10 +145,12 @@ def create_customer(
     values: dict[str, object] = {
         name: fields.text(body, name) for name in _TEXT_FIELDS["customers"] if name in body
     }
-    if "country_code" in body:
+    if "country_code" in body and takes_country:
         values["country_code"] = fields.country(body)
-    existing = _contact_owner(connection, scope, email, mobile)
-    if existing is not None and not upsert:
+    existing = None
+    if on_existing != "duplicate":
+        existing = _contact_owner(connection, scope, email, mobile)
+    if existing is not None and on_existing == "refuse":
         param = "email" if email is not None else "mobile_number"
         raise FeedbackApiError(409, "A customer with this email or mobile number exists", param)
     if existing is not None:
@@ -158,9 +174,23 @@ def create_customer(
 
 
 def update_customer(
-    connection: sqlite3.Connection, scope: Scope, record: sqlite3.Row, body: Body
+    connection: sqlite3.Connection,
+    scope: Scope,
+    record: sqlite3.Row,
+    body: Body,
+    *,
+    replaces: bool = False,
 ) -> None:
     """Change the customer's fields that were sent, and its locations.
+
+    Args:
+        connection: Where to write.
+        scope: What the token sees.
+        record: The customer.
+        body: Any of the fields of a customer, ``location_add`` and ``location_remove``.
+        replaces: The other reading: the update replaces the record, so ``fname``,
+            ``sname`` and ``country_code`` not sent become null and ``opt_out`` false
+            (contacts and locations stay).
 
     Raises:
         FeedbackApiError: 400 when no email or mobile number would be left or a location
@@ -169,6 +199,8 @@ def update_customer(
     changes: dict[str, object] = {
         name: fields.text(body, name) for name in _TEXT_FIELDS["customers"] if name in body
     }
+    if replaces:
+        changes = {"fname": None, "sname": None, "country_code": None, "opt_out": False, **changes}
     if "email" in body:
         changes["email"] = fields.email(body)
     if "mobile_number" in body:
@@ -259,7 +291,12 @@ def update_location(connection: sqlite3.Connection, record: sqlite3.Row, body: B
 
 
 def create_request(
-    connection: sqlite3.Connection, scope: Scope, body: Body, *, created: int
+    connection: sqlite3.Connection,
+    scope: Scope,
+    body: Body,
+    *,
+    created: int,
+    due_in_epoch: bool = False,
 ) -> str:
     """Create a stand-alone feedback request and send its message unless suppressed.
 
@@ -269,6 +306,8 @@ def create_request(
         body: ``subscriber`` and ``template`` (required), ``location``, ``due`` and
             ``suppress_message``.
         created: Its creation time, also its ``updated`` and default ``due``.
+        due_in_epoch: The other reading: ``due`` is Unix epoch seconds only, as every
+            example carries it, and an ISO 8601 text is a 400 naming ``due``.
 
     Returns:
         The new feedback request's id.
@@ -290,7 +329,7 @@ def create_request(
             raise FeedbackApiError(400, "The customer has no location: send 'location'", "location")
         location_id = attached[0]
     location = fetch(connection, "locations", scope, location_id, "location")
-    due = fields.instant(body, "due")
+    due = fields.epoch_seconds(body, "due") if due_in_epoch else fields.instant(body, "due")
     suppressed = "suppress_message" in body and fields.flag(body, "suppress_message")
     channel = template["type"]
     if not suppressed:

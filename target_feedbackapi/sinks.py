@@ -1,55 +1,28 @@
-"""target-feedbackapi's sinks: customers, locations and feedback requests, as JSON bodies."""
+"""target-feedbackapi's sinks for locations and feedback requests, as JSON bodies.
+
+Customers, which take a look-up and updates, have a module of their own (``customers``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
+from datetime import datetime
+from http import HTTPStatus
 
-from survey_common.phones import to_e164
 from survey_common.push_client import PushRequest
 from survey_common.push_fields import field_rule
-from survey_common.push_report import RecordRejectedError
+from survey_common.push_report import Outcome, RecordRejectedError
 from survey_common.push_sink import RecordPushSink
 from survey_common.timestamps import normalize_timestamp
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
 
+    import requests
 
-class CustomersSink(RecordPushSink):
-    """Creates customers with ``POST /customers``.
-
-    FeedbackAPI treats a customer whose email or mobile number exists as an update of
-    that customer, so sending one twice is harmless and failures are retried freely.
-    """
-
-    stream = "customers"
-    idempotent = True
-
-    def build_request(self, record: dict[str, t.Any]) -> PushRequest:
-        """Mobile numbers in E.164 (read in the record's country when they lack a code)."""
-        body: dict[str, t.Any] = self.plain_fields(record, "mobile_number", "location")
-        if "country_code" in body:
-            body["country_code"] = body["country_code"].upper()
-        if mobile := record.get("mobile_number"):
-            with field_rule("mobile_number"):
-                body["mobile_number"] = to_e164(mobile, body.get("country_code"))
-        if "email" not in body and "mobile_number" not in body:
-            raise RecordRejectedError("email or mobile_number is required")
-        body["location"] = self.from_record_or_setting(record, "location", "default_location")
-        return PushRequest("POST", "/customers", json=body)
-
-    def dedupe_keys(self, request: PushRequest) -> Iterable[Hashable]:
-        """The same location and the same email address or mobile number.
-
-        A customer sent again for another location is pushed again: that attaches it
-        to the second location.
-        """
-        body = request.json
-        return [
-            (body["location"], name, str(body[name]).casefold())
-            for name in ("email", "mobile_number")
-            if name in body
-        ]
+DueForm = t.Literal["ISO 8601", "epoch seconds"]
+"""The two forms the document gives a feedback request's ``due``."""
 
 
 class LocationsSink(RecordPushSink):
@@ -87,8 +60,13 @@ class FeedbackRequestsSink(RecordPushSink):
     stream = "feedback_requests"
     idempotent = False
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Send ``due`` as ISO 8601 first, until an answer shows the API wants epoch seconds."""
+        super().__init__(*args, **kwargs)
+        self.due_forms: tuple[DueForm, DueForm] = ("ISO 8601", "epoch seconds")
+
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
-        """``due`` as ISO 8601 in UTC, as the document describes it."""
+        """``due`` as ISO 8601 in UTC, as the document describes it (``deliver`` may resend)."""
         body: dict[str, t.Any] = self.plain_fields(record, "location", "due", "suppress_message")
         body["location"] = self.from_record_or_setting(record, "location", "default_location")
         if record.get("due") is not None:
@@ -98,7 +76,58 @@ class FeedbackRequestsSink(RecordPushSink):
             body["suppress_message"] = bool(record["suppress_message"])
         return PushRequest("POST", "/feedback-request", json=body)
 
+    def deliver(self, request: PushRequest) -> Outcome:
+        """Send the request; when a 400 names ``due``, send it again in the other form.
+
+        The document describes ``due`` as ISO 8601 while its examples carry epoch seconds.
+        A 400 means nothing was created, so the resend cannot make a second request; the
+        form that worked is logged once and sent first from then on.
+        """
+        if request.json.get("due") is None:
+            return super().deliver(request)
+        first, second = self.due_forms
+        response = self.client.send(_with_due(request, first), idempotent=self.idempotent)
+        if not _refuses_due(response):
+            return self.outcome_of(request, response)
+        refused = self.client.explain(response)
+        response = self.client.send(_with_due(request, second), idempotent=self.idempotent)
+        if _refuses_due(response):
+            raise RecordRejectedError(
+                f"due: FeedbackAPI refused it as {first} ({refused}) and as {second} "
+                f"({self.client.explain(response)})",
+                response.status_code,
+            )
+        if response.ok:
+            self.due_forms = (second, first)
+            self.logger.warning(
+                "FeedbackAPI refused a feedback request's due as %s and took it as %s: "
+                "due is sent as %s from now on",
+                first,
+                second,
+                second,
+            )
+        return self.outcome_of(request, response)
+
     def dedupe_keys(self, request: PushRequest) -> Iterable[Hashable]:
         """The same customer, template, location and due time."""
         body = request.json
         return [tuple(body.get(name) for name in ("subscriber", "template", "location", "due"))]
+
+
+def _with_due(request: PushRequest, form: DueForm) -> PushRequest:
+    """The request with ``due`` (built as ISO 8601 in UTC) in the given form."""
+    if form == "ISO 8601":
+        return request
+    seconds = int(datetime.fromisoformat(request.json["due"]).timestamp())
+    return dataclasses.replace(request, json={**request.json, "due": seconds})
+
+
+def _refuses_due(response: requests.Response) -> bool:
+    """Tell whether an answer is a 400 whose error object names ``due``."""
+    if response.status_code != HTTPStatus.BAD_REQUEST:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("param") == "due"

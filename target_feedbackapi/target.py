@@ -9,7 +9,8 @@ from singer_sdk import typing as th
 from survey_common.push_target import PushTarget, push_settings
 from tap_feedbackapi import client
 from tap_feedbackapi.tap import CONNECTION_SETTINGS
-from target_feedbackapi.sinks import CustomersSink, FeedbackRequestsSink, LocationsSink
+from target_feedbackapi.customers import CustomersSink
+from target_feedbackapi.sinks import FeedbackRequestsSink, LocationsSink
 
 if t.TYPE_CHECKING:
     from singer_sdk.authenticators import BasicAuthenticator

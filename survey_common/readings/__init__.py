@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from survey_common.readings.buenno import BUENNO_POINTS
 from survey_common.readings.feedbackapi import FEEDBACKAPI_POINTS
+from survey_common.readings.feedbackapi_writes import FEEDBACKAPI_WRITE_POINTS
 from survey_common.readings.hellocustomer import HELLOCUSTOMER_POINTS
 from survey_common.readings.point import ReadingPoint, Readings
 
-REGISTER: tuple[ReadingPoint, ...] = BUENNO_POINTS + FEEDBACKAPI_POINTS + HELLOCUSTOMER_POINTS
+REGISTER: tuple[ReadingPoint, ...] = (
+    BUENNO_POINTS + FEEDBACKAPI_POINTS + FEEDBACKAPI_WRITE_POINTS + HELLOCUSTOMER_POINTS
+)
 """Every point of every platform, in the order the docs page lists them."""
 
 __all__ = ["REGISTER", "ReadingPoint", "Readings", "readings_from_text"]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 
+from survey_common.readings import readings_from_text
 from survey_sandbox import SandboxServer, feedbackapi_store
 from survey_sandbox.feedbackapi_seed import (
     CLIENT_ACCOUNT_NAME,
@@ -910,3 +911,83 @@ def test_help_names_the_api_root_auth_tokens_and_admin_endpoints():
         "/_sandbox/feedbackapi/",
     ):
         assert text in result.stdout
+
+
+# --- the other reading of the write points --------------------------------------------
+
+
+@pytest.fixture
+def other_api(tmp_path, request: pytest.FixtureRequest) -> Iterator[FeedbackApiClient]:
+    """A fresh sandbox's FeedbackAPI under the other reading of the point the test names."""
+    with SandboxServer(
+        tmp_path / "sandbox.db", size=20, readings=readings_from_text(request.param)
+    ) as server:
+        yield FeedbackApiClient(server.base_url("feedbackapi"))
+
+
+@pytest.mark.parametrize("other_api", ["feedbackapi.create-existing-customer"], indirect=True)
+def test_other_reading_creating_a_known_contact_makes_a_second_customer(
+    other_api: FeedbackApiClient,
+):
+    location = other_api.data("/locations")[0]["id"]
+    first = create_customer(other_api, email="same@example.com", fname="A", location=location)
+    again = create_customer(other_api, email="same@example.com", fname="B", location=location)
+
+    assert again["id"] != first["id"]
+    listed = other_api.data("/customers", email="same@example.com")
+    assert sorted(c["fname"] for c in listed) == ["A", "B"]
+
+
+@pytest.mark.parametrize("other_api", ["feedbackapi.create-customer-country"], indirect=True)
+def test_other_reading_create_customer_ignores_country_code(other_api: FeedbackApiClient):
+    location = other_api.data("/locations")[0]
+    foreign = "SE" if location["country_code"] != "SE" else "NO"
+
+    created = create_customer(
+        other_api, email="c@example.com", country_code=foreign, location=location["id"]
+    )
+    updated = other_api.post(f"/customers/{created['id']}", json={"country_code": foreign})
+
+    assert created["country_code"] == location["country_code"]
+    assert updated.json()["country_code"] == foreign
+
+
+@pytest.mark.parametrize("other_api", ["feedbackapi.update-customer-replaces"], indirect=True)
+def test_other_reading_update_customer_resets_fields_not_sent(other_api: FeedbackApiClient):
+    location = other_api.data("/locations")[0]["id"]
+    customer = create_customer(
+        other_api,
+        email="r@example.com",
+        fname="Rita",
+        sname="Ruu",
+        country_code="FI",
+        location=location,
+    )
+    other_api.post(f"/customers/{customer['id']}", json={"opt_out": True})
+
+    answer = other_api.post(f"/customers/{customer['id']}", json={"sname": "Ranta"})
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["fname"], body["sname"], body["country_code"], body["opt_out"]) == (
+        None,
+        "Ranta",
+        None,
+        False,
+    )
+    assert (body["email"], body["locations"]) == ("r@example.com", [location])
+
+
+@pytest.mark.parametrize("other_api", ["feedbackapi.feedback-request-due"], indirect=True)
+def test_other_reading_due_takes_epoch_seconds_only(other_api: FeedbackApiClient):
+    location = other_api.data("/locations")[0]["id"]
+    customer = create_customer(other_api, email="d@example.com", location=location)
+    ask = {"subscriber": customer["id"], "template": EMAIL_TEMPLATES[0], "suppress_message": True}
+    due = now() + 3600
+
+    refused = other_api.post("/feedback-request", json={**ask, "due": iso(due)})
+    taken = other_api.post("/feedback-request", json={**ask, "due": due})
+
+    assert_error(refused, 400, "due")
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["due"] == due

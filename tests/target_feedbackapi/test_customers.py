@@ -1,4 +1,4 @@
-"""target-feedbackapi's customers: E.164 numbers, a location, JSON bodies, upserts."""
+"""target-feedbackapi's customers: looked up, then updated or created; E.164, JSON bodies."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import typing as t
 import pytest
 import requests
 
-from tests.target_feedbackapi.conftest import API, CUSTOMER, push
+from tests.target_feedbackapi.conftest import API, FakeCustomers, push
 from tests.target_runner import record
 
 if t.TYPE_CHECKING:
@@ -16,6 +16,7 @@ if t.TYPE_CHECKING:
     import requests_mock as rm
 
 CUSTOMERS = f"{API}/customers"
+NOBODY = {"page": 0, "total_count": 0, "total_returned": 0, "data": []}
 
 
 def customer(**values: t.Any) -> dict[str, t.Any]:
@@ -25,7 +26,7 @@ def customer(**values: t.Any) -> dict[str, t.Any]:
 def test_a_record_becomes_a_json_customer_with_an_e164_number(
     requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
 ) -> None:
-    requests_mock.post(CUSTOMERS, json=CUSTOMER)
+    api = FakeCustomers(requests_mock)
 
     run = push(
         config,
@@ -42,7 +43,12 @@ def test_a_record_becomes_a_json_customer_with_an_e164_number(
     )
 
     assert run.error is None
-    sent = requests_mock.request_history[-1]
+    looked_up = [r.qs for r in requests_mock.request_history if r.method == "GET"]
+    assert looked_up == [
+        {"email": ["ciro@example.com"], "limit": ["100"]},
+        {"mobile_number": ["+447810123456"], "limit": ["100"]},
+    ]
+    [sent] = [r for r in requests_mock.request_history if r.method == "POST"]
     assert sent.headers["Content-Type"] == "application/json"
     assert sent.headers["Authorization"].startswith("Basic ")
     assert sent.json() == {
@@ -52,12 +58,13 @@ def test_a_record_becomes_a_json_customer_with_an_e164_number(
         "country_code": "GB",
         "location": "xS4rtY",
     }
+    assert len(api.customers) == 1
 
 
 def test_default_location_is_used_when_a_record_has_none(
     requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
 ) -> None:
-    requests_mock.post(CUSTOMERS, json=CUSTOMER)
+    FakeCustomers(requests_mock)
 
     push(
         {**config, "default_location": "dflt01"},
@@ -67,7 +74,8 @@ def test_default_location_is_used_when_a_record_has_none(
         customer(email="b@example.com", location="own001"),
     )
 
-    assert [r.json()["location"] for r in requests_mock.request_history] == ["dflt01", "own001"]
+    posts = [r for r in requests_mock.request_history if r.method == "POST"]
+    assert [r.json()["location"] for r in posts] == ["dflt01", "own001"]
 
 
 @pytest.mark.parametrize(
@@ -100,7 +108,7 @@ def test_invalid_customers_are_rejected_before_sending(
     values: dict[str, t.Any],
     reason: str,
 ) -> None:
-    requests_mock.post(CUSTOMERS, json=CUSTOMER)
+    FakeCustomers(requests_mock)
 
     run = push(config, tmp_path, "customers", customer(**values))
 
@@ -109,43 +117,176 @@ def test_invalid_customers_are_rejected_before_sending(
     assert requests_mock.call_count == 0
 
 
-def test_the_same_customer_twice_at_one_location_is_sent_once(
+def test_the_same_record_twice_is_sent_once_and_a_known_person_is_not_created_again(
     requests_mock: rm.Mocker,
     config: dict[str, t.Any],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    requests_mock.post(CUSTOMERS, json=CUSTOMER)
+    api = FakeCustomers(requests_mock)
+    first = customer(email="a@example.com", mobile_number="+358441234567", location="x1")
 
     push(
         config,
         tmp_path,
         "customers",
-        customer(email="a@example.com", mobile_number="+358441234567", location="x1"),
+        first,
+        first,
         customer(email="A@EXAMPLE.COM", location="x1"),
         customer(mobile_number="00358 44 123 4567", location="x1"),
         customer(email="a@example.com", location="x2"),  # attaches a second location
     )
 
-    assert requests_mock.call_count == 2
-    assert "Stream 'customers': 2 accepted, 2 already present, 0 rejected" in caplog.text
+    [person] = api.customers.values()
+    assert person["locations"] == ["x1", "x2"]
+    writes = [r.url for r in requests_mock.request_history if r.method == "POST"]
+    assert writes == [CUSTOMERS, f"{CUSTOMERS}/{person['id']}"]
+    assert "Stream 'customers': 2 accepted, 3 already present, 0 rejected" in caplog.text
 
 
-def test_customers_are_retried_after_a_read_timeout_since_upserts_are_idempotent(
+def test_a_create_that_may_have_arrived_is_looked_up_before_a_resend(
     requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
 ) -> None:
-    requests_mock.post(CUSTOMERS, [{"exc": requests.exceptions.ReadTimeout}, {"json": CUSTOMER}])
+    api = FakeCustomers(requests_mock)
+    arrived = api.create  # the fake's own create: the customer is made, the answer is lost
 
-    run = push(config, tmp_path, "customers", customer(email="a@example.com", location="x1"))
+    def timed_out(request: t.Any, context: t.Any) -> None:
+        arrived(request, context)
+        raise requests.exceptions.ReadTimeout
+
+    requests_mock.post(CUSTOMERS, json=timed_out)
+
+    run = push(
+        config, tmp_path, "customers", customer(email="a@example.com", fname="A", location="x1")
+    )
 
     assert run.error is None
     assert run.dead_letters == []
-    assert requests_mock.call_count == 2
+    assert len(api.customers) == 1
+    assert [r.method for r in requests_mock.request_history] == ["GET", "POST", "GET"]
+
+
+def test_a_create_that_provably_did_not_arrive_is_sent_again(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    api = FakeCustomers(requests_mock)
+    requests_mock.post(CUSTOMERS, [{"exc": requests.exceptions.ReadTimeout}, {"json": api.create}])
+
+    run = push(config, tmp_path, "customers", customer(email="a@example.com", location="x1"))
+
+    assert run.dead_letters == []
+    assert len(api.customers) == 1
+    assert [r.method for r in requests_mock.request_history] == ["GET", "POST", "GET", "POST"]
+
+
+def test_an_existing_customer_is_updated_with_only_the_fields_given(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    api = FakeCustomers(requests_mock)
+    known = api.add(
+        email="ciro@example.com",
+        fname="Ciro",
+        sname="Marzio",
+        opt_out=False,
+        locations=["x1", "x2"],
+    )
+
+    run = push(
+        config,
+        tmp_path,
+        "customers",
+        customer(email="CIRO@example.com", opt_out=True, locations=["x2", "x3"]),
+        customer(email="ciro@example.com", location="x3"),  # no opt_out: stays opted out
+    )
+
+    assert run.dead_letters == []
+    writes = [r for r in requests_mock.request_history if r.method == "POST"]
+    assert [r.url for r in writes] == [f"{CUSTOMERS}/{known['id']}"]
+    assert writes[0].json() == {"opt_out": True, "location_add": ["x3"], "location_remove": ["x1"]}
+    assert (known["fname"], known["sname"], known["opt_out"]) == ("Ciro", "Marzio", True)
+    assert known["locations"] == ["x2", "x3"]
+    assert len(api.customers) == 1
+
+
+def test_every_customer_with_the_persons_contacts_is_opted_out(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    api = FakeCustomers(requests_mock)
+    by_email = api.add(email="twice@example.com", locations=["x1"])
+    by_mobile = api.add(mobile_number="+358441234567", locations=["x1"])
+
+    run = push(
+        config,
+        tmp_path,
+        "customers",
+        customer(
+            email="twice@example.com", mobile_number="+358441234567", opt_out=True, location="x1"
+        ),
+    )
+
+    assert run.dead_letters == []
+    assert by_email["opt_out"] is by_mobile["opt_out"] is True
+    assert (by_email["mobile_number"], by_mobile["email"]) == (None, None)
+
+
+def test_a_field_the_create_did_not_keep_is_set_with_an_update(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = FakeCustomers(requests_mock, create_keeps_country=False)
+
+    run = push(
+        config,
+        tmp_path,
+        "customers",
+        customer(email="a@example.com", country_code="fi", opt_out=True, location="x1"),
+        customer(email="b@example.com", country_code="SE", location="x1"),
+    )
+
+    assert run.dead_letters == []
+    assert [(c["country_code"], c["opt_out"]) for c in api.customers.values()] == [
+        ("FI", True),
+        ("SE", False),
+    ]
+    assert caplog.text.count("Create Customer did not keep 'country_code'") == 1
+
+
+def test_an_update_that_reset_fields_not_sent_is_learned_and_repaired(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = FakeCustomers(requests_mock, update_replaces=True)
+    first = api.add(email="a@example.com", fname="Aino", opt_out=True, locations=["x1"])
+    second = api.add(email="b@example.com", sname="Berg", country_code="SE", locations=["x1"])
+
+    run = push(
+        config,
+        tmp_path,
+        "customers",
+        customer(email="a@example.com", sname="Aalto", location="x1"),
+        customer(email="b@example.com", fname="Bo", location="x1"),
+    )
+
+    assert run.dead_letters == []
+    assert (first["fname"], first["sname"], first["opt_out"]) == ("Aino", "Aalto", True)
+    assert (second["fname"], second["sname"], second["country_code"]) == ("Bo", "Berg", "SE")
+    writes = [r.json() for r in requests_mock.request_history if r.method == "POST"]
+    assert writes == [
+        {"sname": "Aalto"},
+        {"fname": "Aino", "sname": "Aalto", "opt_out": True},
+        {"sname": "Berg", "country_code": "SE", "opt_out": False, "fname": "Bo"},  # learned
+    ]
+    assert caplog.text.count("Update Customer reset fields it was not sent") == 1
 
 
 def test_402_rejects_the_record_with_the_error_object(
     requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
 ) -> None:
+    requests_mock.get(CUSTOMERS, json=NOBODY)
     requests_mock.post(
         CUSTOMERS,
         status_code=402,

@@ -59,6 +59,68 @@ def test_a_feedback_request_is_sent_with_due_in_iso_8601_utc(
     ]
 
 
+DUE_REFUSED = {
+    "type": "invalid_request_error",
+    "message": "'due' must be a Unix timestamp (epoch seconds)",
+    "param": "due",
+}
+
+
+def test_a_due_refused_as_iso_8601_is_resent_as_epoch_seconds_once(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    requests_mock.post(
+        REQUESTS,
+        [
+            {"status_code": 400, "json": DUE_REFUSED},
+            {"json": {"id": "gd7TdO"}},
+            {"json": {"id": "gse4Ry"}},
+            {"json": {"id": "dfar5V"}},
+        ],
+    )
+    ask = {"subscriber": "gse4Ry", "template": "dfar5V", "location": "re4SWf"}
+
+    run = push(
+        config,
+        tmp_path,
+        "feedback_requests",
+        feedback_request(**ask, due="2024-12-13T00:00:00Z"),
+        feedback_request(**ask, due="2024-12-14T00:00:00Z"),
+        feedback_request(**ask),
+    )
+
+    assert run.dead_letters == []
+    assert [r.json().get("due") for r in requests_mock.request_history] == [
+        "2024-12-13T00:00:00+00:00",
+        1734048000,
+        1734134400,
+        None,
+    ]
+    assert caplog.text.count("took it as epoch seconds") == 1
+
+
+def test_a_due_refused_in_both_forms_rejects_the_record_naming_both(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    requests_mock.post(REQUESTS, status_code=400, json=DUE_REFUSED)
+
+    run = push(
+        config,
+        tmp_path,
+        "feedback_requests",
+        feedback_request(subscriber="s1", template="t1", location="l1", due=1734048000),
+    )
+
+    [dead] = run.dead_letters
+    assert (dead["status"], dead["uncertain"]) == (400, False)
+    assert dead["reason"].startswith("due: FeedbackAPI refused it as ISO 8601 (")
+    assert "and as epoch seconds (" in dead["reason"]
+    assert requests_mock.call_count == 2
+
+
 @pytest.mark.parametrize(
     ("values", "reason"),
     [

@@ -164,7 +164,9 @@ class FeedbackAPIStream(SurveyAPIStream):
         self._largest_total: int | None = None
         self._largest_page = 0
         self._next_page: int | None = None
-        self._read_again = False
+        #: Whether records read before may come again unrecognised (an unordered list
+        #: stepped back): the distinct count then overstates, so only an empty page ends.
+        self._count_uncertain = False
         self._read_until = dt.datetime.now(tz=dt.timezone.utc)
         self._emit_floor: dt.datetime | None = None
 
@@ -316,6 +318,8 @@ class FeedbackAPIStream(SurveyAPIStream):
         )
         self._previous = None
         self._frontier.step_back()
+        if self._frontier.remembers_every_id:
+            self._count_uncertain = True
         self._next_page = max(self.first_page, self._asked - back)
 
     def _repeats_previous_page(self, ids: list[str]) -> bool:
@@ -344,13 +348,13 @@ class FeedbackAPIStream(SurveyAPIStream):
 
     def _first_reads(self, records: list[dict[str, t.Any]]) -> Iterable[dict[str, t.Any]]:
         """Yield the records read for the first time, newer than what earlier runs emitted."""
-        for record in records:
+        for index, record in enumerate(records):
             key = parse_timestamp(record[self.order_key])
             try:
                 first = self._frontier.admit(key, _id_of(record))
             except UnorderedListError:
-                self._read_unordered()
-                return
+                self._read_unordered([_id_of(earlier) for earlier in records[:index]])
+                first = self._frontier.admit(key, _id_of(record))
             self._note_order()
             if first and (self._emit_floor is None or key >= self._emit_floor):
                 yield record
@@ -363,17 +367,16 @@ class FeedbackAPIStream(SurveyAPIStream):
             self.learned.sorting(honoured=False, stream=self.name)
             self._unsorted_state()
 
-    def _read_unordered(self) -> None:
-        """Read a list in no order again from its first page, remembering every id."""
+    def _read_unordered(self, seen_on_page: list[str]) -> None:
+        """Go on with a list in no order remembering every id from here on."""
         self.learned.sorting(honoured=False, stream=self.name)
         self._unsorted_state()
         self.logger.info(
-            "'%s' came in no order of '%s': reading it again from its first page",
+            "'%s' came in no order of '%s': remembering every id read from here on",
             self.name,
             self.order_key,
         )
-        self._frontier.remember_every_id()
-        self._read_again = True
+        self._frontier.remember_every_id(seen_on_page)
 
     def _unsorted_state(self) -> None:
         """Keep the bookmark as singer-sdk does for unsorted streams: set when the stream ends.
@@ -397,12 +400,9 @@ class FeedbackAPIStream(SurveyAPIStream):
 
     def _page_after(self, had_records: bool) -> int | None:
         """Return the next page to read, or ``None`` when the API says the list is done."""
-        if self._read_again:
-            self._read_again = False
-            self._previous = None
-            return self.first_page
         if not had_records:
             return None
-        if self._largest_total is not None and self._frontier.distinct >= self._largest_total:
+        total = None if self._count_uncertain else self._largest_total
+        if total is not None and self._frontier.distinct >= total:
             return None
         return self._asked + 1

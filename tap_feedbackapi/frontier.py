@@ -5,7 +5,8 @@ back and reads some records again (``tap_feedbackapi.client``). In a list ordere
 key, every record read so far lies behind the frontier: the furthest key read, plus the
 ids read at exactly that key. That is all there is to remember, however long the list,
 and it works for oldest first and for newest first alike (the API may ignore
-``sort_by``). Only a list in neither order needs every id remembered.
+``sort_by``). Only a list in neither order needs every id remembered, from the moment
+its order shows to be none.
 """
 
 from __future__ import annotations
@@ -42,10 +43,9 @@ class ReadFrontier:
         """Say that the next record comes from an earlier position than the last one."""
         self._previous = None
 
-    def remember_every_id(self) -> None:
-        """Start again for a list in no order: every id is remembered from now on."""
-        self._every_id = set()
-        self.distinct = 0
+    def remember_every_id(self, seen: t.Iterable[str]) -> None:
+        """Remember every id from now on, starting with ``seen``, for a list in no order."""
+        self._every_id = set(seen)
 
     def admit(self, key: t.Any, record_id: str) -> bool:
         """Return whether a record is read for the first time in this read.

@@ -43,9 +43,7 @@ class LearnedReadings:
         """Send date filters as ISO 8601 from now on; ``param`` is the one refused."""
         if not self.iso_filters:
             self.iso_filters = True
-            self._found(
-                FILTER_FORMAT, "other", f"{param} refused epoch seconds; sending ISO 8601"
-            )
+            self._found(FILTER_FORMAT, "other", f"{param} refused epoch seconds; sending ISO 8601")
 
     def sorting(self, honoured: bool, stream: str) -> None:
         """Record whether ``sort_by`` is honoured, as ``stream``'s answers showed."""

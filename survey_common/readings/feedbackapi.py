@@ -30,8 +30,7 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
             'beginning at 0. (Every example list answers "page":1.)'
         ),
         ours=(
-            "Pages count from 0 as the text says; the envelope's `page` is the 0-based "
-            "page plus 1."
+            "Pages count from 0 as the text says; the envelope's `page` is the 0-based page plus 1."
         ),
         other=(
             "Pages count from 1, as every example's envelope says; page 0 is answered as "

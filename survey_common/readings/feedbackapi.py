@@ -119,13 +119,14 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
             "Watches the order of what comes back. Newest first: it logs once, recognises "
             "records read again after a step back by the mirrored rule, and keeps the "
             "bookmark as singer-sdk does for unsorted streams (written when the stream "
-            "ends). Any other order: it reads the list again from its first page "
-            "remembering every id (once per stream)."
+            "ends). Any other order (locations come by name): from there on it remembers "
+            "every id it reads, and should records then leave the list mid-read it ends "
+            "that list only at an empty page."
         ),
         tests=(
             f"{_TAP_TESTS}::test_full_sync_extracts_every_record_of_all_seven_resources",
             f"{_UNIT}::test_newest_first_answers_lose_nothing_when_records_leave_mid_read",
-            f"{_UNIT}::test_an_unordered_list_is_read_again_remembering_every_id",
+            f"{_UNIT}::test_an_unordered_list_loses_nothing_and_repeats_nothing",
         ),
         probe="Lists customers with sort_by=created-asc and checks the creation times ascend.",
     ),

@@ -91,10 +91,9 @@ def _filter_format(client: ProbeClient) -> tuple[Finding, bool]:
         f"created_after in 2100: epoch seconds HTTP {epoch_status}, ISO 8601 HTTP {iso_status}"
     )
     if epoch_status == 200 and iso_status == 200:  # noqa: PLR2004 - HTTP OK
-        ignored = bool(_ids(epoch))
-        reading = "other" if ignored else "ours"
-        note = ", epoch filter ignored" if ignored else ", both honoured"
-        return Finding(FILTER_FORMAT, reading, evidence + note), False
+        if _ids(epoch):
+            return Finding(FILTER_FORMAT, "other", evidence + ", epoch filter ignored"), False
+        return Finding(FILTER_FORMAT, "ours", evidence + ", both honoured"), False
     if iso_status == 200:  # noqa: PLR2004 - HTTP OK
         return Finding(FILTER_FORMAT, "other", evidence), True
     return Finding(FILTER_FORMAT, "unsettled", evidence), False

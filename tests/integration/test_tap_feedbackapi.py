@@ -12,6 +12,7 @@ import typing as t
 import pytest
 import requests
 
+from survey_common.readings.feedbackapi import FEEDBACKAPI_POINTS
 from tests.integration.conftest import BOTH_READINGS, run_tap_process
 
 if t.TYPE_CHECKING:
@@ -78,6 +79,18 @@ def test_full_sync_extracts_every_record_of_all_seven_resources(
         isinstance(a["sms_allowance"], (int, type(None))) for a in run.output.records("accounts")
     )
     assert TOKEN not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("sandbox", [point.key for point in FEEDBACKAPI_POINTS], indirect=True)
+def test_each_reading_alone_loses_nothing_and_repeats_nothing(
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
+) -> None:
+    run = run_tap_process("tap_feedbackapi", config_for(sandbox), tmp_path)
+
+    for stream in TABLES:
+        ids = [record["id"] for record in run.output.records(stream)]
+        assert set(ids) == listed_ids(sandbox_db, stream), stream
+        assert len(ids) == len(set(ids)), stream
 
 
 @BOTH_READINGS

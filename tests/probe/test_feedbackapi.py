@@ -54,3 +54,17 @@ def test_the_report_holds_no_token_and_no_record_data(
         emails = [row[0] for row in db.execute("SELECT email FROM feedbackapi_customers")]
         ids = [row[0] for row in db.execute("SELECT id FROM feedbackapi_customers")]
     assert not [value for value in emails + ids if value and value in report]
+
+
+@pytest.mark.parametrize("key", [point.key for point in FEEDBACKAPI_POINTS])
+def test_each_point_alone_is_settled_as_other_and_no_other_point_moves(
+    tmp_path: Path, key: str
+) -> None:
+    with SandboxServer(
+        tmp_path / "sandbox.db", size=20, readings=readings_from_text(key)
+    ) as sandbox:
+        findings = {finding.key: finding.reading for finding in probe(config_for(sandbox))}
+
+    assert findings == {
+        point.key: "other" if point.key == key else "ours" for point in FEEDBACKAPI_POINTS
+    }

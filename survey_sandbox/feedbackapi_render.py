@@ -13,6 +13,10 @@ the real API's answers:
 - The envelope's ``page`` counts from 1 although the ``page`` parameter counts from 0:
   every example answers ``"page": 1`` to a request without ``page``.
 - Slashes in strings are escaped (``https:\/\/...``), as in every example URL.
+
+Under the other reading of ``feedbackapi.timestamps`` and ``feedbackapi.score-keys``,
+lists and retrievals follow the attribute tables instead (:func:`iso_timestamps`,
+:func:`underscore_scores`).
 """
 
 from __future__ import annotations

@@ -73,8 +73,8 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
             f"{_UNIT}::test_records_at_the_bookmarks_second_are_read_under_both_bounds",
         ),
         probe=(
-            "Lists customers with created_after and created_before both set to the creation "
-            "second of the oldest customer: inclusive bounds return it, exclusive ones do not."
+            "Lists accounts with created_after and created_before both set to one account's "
+            "creation second: inclusive bounds return it, exclusive ones do not."
         ),
     ),
     ReadingPoint(
@@ -100,7 +100,10 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
             f"{_TAP_TESTS}::test_rerun_with_state_reads_only_new_and_changed_records",
             f"{_UNIT}::test_a_filter_refused_as_epoch_is_sent_again_as_iso",
         ),
-        probe="Lists customers once with an epoch created_after and once with an ISO one.",
+        probe=(
+            "Lists customers created after 2100, the bound sent once as epoch seconds and "
+            "once as ISO 8601: a 400 for epoch means ISO only, records mean it is ignored."
+        ),
     ),
     ReadingPoint(
         key=SORT_BY,
@@ -147,8 +150,8 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
             f"{_UNIT}::test_a_total_counting_everything_costs_one_empty_page",
         ),
         probe=(
-            "Compares the customers list's total_count with and without a created_after "
-            "filter that leaves records out."
+            "Lists customers created after 2100: a total_count above 0 counts more than "
+            "the filtered list."
         ),
     ),
     ReadingPoint(

@@ -98,6 +98,8 @@ class TapCase:
     #: The span a full sync reads, for APIs that read in date windows.
     span: tuple[dt.datetime, dt.datetime] | None = None
     window: dt.timedelta | None = None
+    #: Whether every run reads the whole list: the stream has no change time to filter on.
+    read_whole: bool = False
 
     def sizes(self, records: int) -> dict[str, int]:
         """Return the sandbox size per platform that gives about ``records`` records."""
@@ -124,6 +126,11 @@ class TapCase:
             return max(1, math.ceil(records / self.page_size))
         return records // self.page_size + 1
 
+    def rerun_minimum(self, records: int) -> int:
+        """Return the fewest requests of a rerun with nothing new: the whole list again where
+        the stream is read whole, else one request per partition."""
+        return self.minimum_requests(records) if self.read_whole else self.partitions
+
 
 BUENNO_REPLIES = TapCase(
     "tap-buenno",
@@ -134,8 +141,16 @@ BUENNO_REPLIES = TapCase(
     reports_total=True,
     records_per_size=BUENNO_FORMS,
 )
+# Customers carry no change time (an opt-out changes no date the list filters on), so a
+# rerun reads the whole list again: its minimum is the full sync's, not one request.
 FEEDBACKAPI_CUSTOMERS = TapCase(
-    "tap-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, 100, reports_total=True
+    "tap-feedbackapi",
+    "feedbackapi",
+    "customers",
+    FEEDBACKAPI_TOKEN,
+    100,
+    reports_total=True,
+    read_whole=True,
 )
 HELLOCUSTOMER_RESPONSES = TapCase(
     "tap-hellocustomer",

@@ -43,58 +43,6 @@ class ShortPageOffsetPaginator(OffsetPaginator):
         return total is None or self.current_value + self.page_size < total
 
 
-class RewindingPageNumberPaginator(BaseAPIPaginator[tuple[int, int]]):
-    """Page numbers from 0 that step back when records leave the list mid-read.
-
-    Paging ends at a short page or at the reported total.
-
-    Page numbers are positions: when records before the current position are deleted
-    (or, for a list filtered on update time, updated out of the window), every later
-    record moves back and a plain ``page + 1`` skips as many of them. The stream sees
-    the total drop, discards the shifted page and asks for ``rewind_pages`` pages
-    back; it drops the records it already emitted when they come again.
-
-    The token is ``(page, rewinds)``: page 0 must not read as "no more pages" to
-    singer-sdk, and going back to a page must not read as a pagination loop.
-    """
-
-    def __init__(
-        self,
-        page_size: int,
-        page_length: Callable[[], int],
-        reported_total: Callable[[], int | None],
-        rewind_pages: Callable[[], int],
-    ) -> None:
-        """Start at page 0; the callables report on the page the stream just parsed."""
-        super().__init__(start_value=(0, 0))
-        self.page_size = page_size
-        self._page_length = page_length
-        self._reported_total = reported_total
-        self._rewind_pages = rewind_pages
-
-    def has_more(self, response: requests.Response) -> bool:
-        """Return whether to go back, or whether the page was full and short of the total."""
-        del response
-        if self._rewind_pages():
-            return True
-        if self._page_length() < self.page_size:
-            return False
-        total = self._reported_total()
-        return total is None or (self.current_value[0] + 1) * self.page_size < total
-
-    def continue_if_empty(self, response: requests.Response) -> bool:
-        """Keep going past a page that yielded nothing only because it was discarded or seen."""
-        return self.has_more(response)
-
-    def get_next(self, response: requests.Response) -> tuple[int, int]:
-        """Return the next page, or the page to go back to after records left the list."""
-        del response
-        page, rewinds = self.current_value
-        if back := self._rewind_pages():
-            return max(0, page - back), rewinds + 1
-        return page + 1, rewinds
-
-
 class DateWindow(t.NamedTuple):
     """A span of time ``[start, end)`` asked for in one call."""
 

@@ -62,6 +62,7 @@ from functools import partial
 from typing import Any
 
 from survey_common.readings import Readings
+from survey_common.readings.feedbackapi import SCORE_KEYS, TIMESTAMPS
 from survey_sandbox import feedbackapi_records as records
 from survey_sandbox import feedbackapi_render as render
 from survey_sandbox import feedbackapi_seed, feedbackapi_store
@@ -363,20 +364,29 @@ class FeedbackApi:
         row = records.fetch(connection, kind, scope, record_id)
         return render.json_answer(self._render(connection, kind, [row])[0])
 
+    def _as_read(self, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Shape records that lists and retrievals answer under the readings in force."""
+        if self._readings.other(TIMESTAMPS):
+            data = [render.iso_timestamps(record) for record in data]
+        if self._readings.other(SCORE_KEYS):
+            data = [render.underscore_scores(record) for record in data]
+        return data
+
     def _list(self, kind: str, request: Request) -> Response:
         """List one page of a kind's records, filtered and sorted."""
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
-            query = read_list_query(kind, request.query)
+            query = read_list_query(kind, request.query, self._readings)
             total, rows = store.list_records(connection, kind, scope, query, self._totals)
-            data = self._render(connection, kind, rows)
+            data = self._as_read(self._render(connection, kind, rows))
         return render.json_answer(render.envelope(query.offset // query.limit, total, data))
 
     def _retrieve(self, kind: str, request: Request) -> Response:
         """Answer one record by id."""
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
-            return self._record(connection, kind, scope, request.path_params["record_id"])
+            row = records.fetch(connection, kind, scope, request.path_params["record_id"])
+            return render.json_answer(self._as_read(self._render(connection, kind, [row]))[0])
 
     def _delete(self, kind: str, request: Request) -> Response:
         """Make a customer, location, account or user inactive."""

@@ -7,6 +7,13 @@ document calls ``*_after``/``*_before`` lower and upper limits and the score and
 bounds "lesser/greater than or equal". Instants are Unix epoch seconds (as the examples
 send them) or ISO 8601, compared by instant. An empty filter value counts as absent;
 parameters the document does not list are ignored.
+
+Under the other reading of a register point (``survey-sandbox --other-reading``):
+``feedbackapi.page-base`` pages count from 1 and page 0 is page 1;
+``feedbackapi.filter-bounds`` the ``*_after``/``*_before`` bounds exclude their instant;
+``feedbackapi.filter-format`` those bounds take ISO 8601 only (epoch seconds are a 400
+naming the parameter); ``feedbackapi.sort-by`` ``sort_by`` is ignored (the default order);
+``feedbackapi.total-count`` ``total_count`` counts every record the token sees.
 """
 
 from __future__ import annotations
@@ -14,6 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from survey_common.readings import REGISTER, Readings
+from survey_common.readings.feedbackapi import (
+    FILTER_BOUNDS,
+    FILTER_FORMAT,
+    PAGE_BASE,
+    SORT_BY,
+    TOTAL_COUNT,
+)
 from survey_sandbox.feedbackapi_fields import FeedbackApiError, parse_flag, parse_instant
 from survey_sandbox.feedbackapi_store import Condition, ListQuery
 
@@ -45,6 +60,17 @@ class _ListSpec:
 
 def _instant(param: str, raw: str) -> float:
     """Read an instant bound (epoch seconds or ISO 8601)."""
+    return parse_instant(raw, param)
+
+
+def _iso_instant(param: str, raw: str) -> float:
+    """Read an instant bound that must be ISO 8601, as the attribute tables say.
+
+    Raises:
+        FeedbackApiError: 400 naming the parameter for epoch seconds.
+    """
+    if raw.strip().lstrip("-").isdigit():
+        raise FeedbackApiError(400, f"'{param}' must be an ISO 8601 timestamp", param)
     return parse_instant(raw, param)
 
 
@@ -237,16 +263,34 @@ def _sort(spec: _ListSpec, raw: str | None) -> tuple[str, bool]:
     return field, direction == "desc"
 
 
-def read_list_query(kind: str, params: Mapping[str, str]) -> ListQuery:
+def _condition(item: _Filter, raw: str, readings: Readings) -> Condition:
+    """Read one filter under the readings in force (instant bounds are the ones that vary)."""
+    if item.read is not _instant:
+        return Condition(item.column, item.operator, item.read(item.param, raw))
+    read = _iso_instant if readings.other(FILTER_FORMAT) else _instant
+    operator = item.operator.rstrip("=") if readings.other(FILTER_BOUNDS) else item.operator
+    return Condition(item.column, operator, read(item.param, raw))
+
+
+def first_page(readings: Readings) -> int:
+    """The number of a list's first page: 0 as the text says, 1 under the other reading."""
+    return 1 if readings.other(PAGE_BASE) else 0
+
+
+def read_list_query(
+    kind: str, params: Mapping[str, str], readings: Readings | None = None
+) -> ListQuery:
     """Turn a list request's query parameters into what the store should return.
 
     Args:
         kind: The resource, one of the store's record kinds.
         params: The query parameters.
+        readings: The register points answered under their other reading (none by default).
 
     Raises:
         FeedbackApiError: 400 naming the first parameter that is out of range or unreadable.
     """
+    readings = readings or Readings.from_keys(REGISTER, ())
     spec = _SPECS[kind]
     limit = _whole(params, "limit", DEFAULT_LIMIT)
     if not 1 <= limit <= MAX_LIMIT:
@@ -254,10 +298,19 @@ def read_list_query(kind: str, params: Mapping[str, str]) -> ListQuery:
     page = _whole(params, "page", 0)
     if page < 0:
         raise FeedbackApiError(400, "'page' must be 0 or more", "page")
-    sort_field, descending = _sort(spec, params.get("sort_by"))
+    sort_by = None if readings.other(SORT_BY) else params.get("sort_by")
+    sort_field, descending = _sort(spec, sort_by)
     conditions = tuple(
-        Condition(item.column, item.operator, item.read(item.param, params[item.param]))
+        _condition(item, params[item.param], readings)
         for item in spec.filters
         if params.get(item.param, "").strip()
     )
-    return ListQuery(conditions, sort_field, descending, limit, page * limit)
+    offset = max(page - first_page(readings), 0) * limit
+    return ListQuery(
+        conditions,
+        sort_field,
+        descending,
+        limit,
+        offset,
+        total_unfiltered=readings.other(TOTAL_COUNT),
+    )

@@ -13,6 +13,10 @@ the real API's answers:
 - The envelope's ``page`` counts from 1 although the ``page`` parameter counts from 0:
   every example answers ``"page": 1`` to a request without ``page``.
 - Slashes in strings are escaped (``https:\/\/...``), as in every example URL.
+
+Under the other reading of ``feedbackapi.timestamps`` and ``feedbackapi.score-keys``,
+lists and retrievals follow the attribute tables instead (:func:`iso_timestamps`,
+:func:`underscore_scores`).
 """
 
 from __future__ import annotations
@@ -23,12 +27,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from survey_sandbox.feedbackapi_fields import FeedbackApiError
+from survey_sandbox.timefmt import format_offset
 from survey_sandbox.web import HttpError, Response
 
 FULL_URL_BASE = "https://feedback-url.sandbox.invalid/"
 BRANDED_URL_BASE = "https://reviews.your-domain.sandbox.invalid/fb/"
 INVITE_URL_BASE = "https://reviews.your-domain.sandbox.invalid/invite?code="
 
+#: Fields the attribute tables call "ISO 8601 formatted timestamp" (the examples send epochs).
+_TIMESTAMPS = ("created", "due", "updated", "last_sms", "last_email", "last_access")
+#: Keys the examples hyphenate and the attribute tables write with underscores.
+_SCORE_KEYS = {"nps-score": "nps_score", "star-rating": "star_rating"}
 _ERROR_TYPES = {401: "authentication_error", 429: "rate_limit_error"}
 _SERVER_ERROR = 500
 
@@ -225,3 +234,30 @@ def invitation(row: sqlite3.Row) -> dict[str, Any]:
         "status": row["status"],
         "invite_url": INVITE_URL_BASE + row["invite_code"],
     }
+
+
+def iso_timestamps(record: dict[str, Any]) -> dict[str, Any]:
+    """Write a record's epoch timestamps as ISO 8601, as the attribute tables say.
+
+    ``false`` for a user who never signed in stays ``false``; nested feedback too is
+    rewritten.
+    """
+    shaped = {
+        key: format_offset(value)
+        if key in _TIMESTAMPS and isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for key, value in record.items()
+    }
+    nested = shaped.get("feedback")
+    if isinstance(nested, dict):
+        shaped["feedback"] = iso_timestamps(nested)
+    return shaped
+
+
+def underscore_scores(record: dict[str, Any]) -> dict[str, Any]:
+    """Name feedback scores ``nps_score``/``star_rating``, as the attribute tables do."""
+    shaped = {_SCORE_KEYS.get(key, key): value for key, value in record.items()}
+    nested = shaped.get("feedback")
+    if isinstance(nested, dict):
+        shaped["feedback"] = underscore_scores(nested)
+    return shaped

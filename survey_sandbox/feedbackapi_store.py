@@ -410,7 +410,7 @@ _COLUMNS: Mapping[str, Mapping[str, str]] = {
     "users": {"created": "s.created", "name": "s.name", "type": "s.type"},
 }
 
-_OPERATORS = ("=", ">=", "<=")
+_OPERATORS = ("=", ">=", "<=", ">", "<")
 
 _ALPHABET = string.digits + string.ascii_lowercase + string.ascii_uppercase
 _ID_LENGTH = 6
@@ -431,7 +431,7 @@ _OFFSETS = {
 
 @dataclass(frozen=True)
 class Condition:
-    """One list filter: a column of :data:`_COLUMNS`, ``=``/``>=``/``<=`` and a value."""
+    """One list filter: a column of :data:`_COLUMNS`, ``=``/``>=``/``<=``/``>``/``<``, a value."""
 
     column: str
     operator: str
@@ -447,6 +447,9 @@ class ListQuery:
     descending: bool
     limit: int
     offset: int
+    #: Count every record the token sees, not only those matching the filters (the other
+    #: reading of ``total_count``, "the total number of records available").
+    total_unfiltered: bool = False
 
 
 @dataclass(frozen=True)
@@ -657,10 +660,11 @@ def list_records(
         params[f"value_{number}"] = condition.value
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     source = f"FROM ({_VISIBLE[kind]}) s{where}"
-    key = (kind, scope.account, query.conditions)
+    counted = f"FROM ({_VISIBLE[kind]}) s" if query.total_unfiltered else source
+    key = (kind, scope.account, () if query.total_unfiltered else query.conditions)
     total = totals.get(connection, key) if totals is not None else None
     if total is None:
-        total = int(connection.execute(f"SELECT COUNT(*) {source}", params).fetchone()[0])
+        total = int(connection.execute(f"SELECT COUNT(*) {counted}", params).fetchone()[0])
         if totals is not None:
             totals.put(key, total)
     direction = "DESC" if query.descending else "ASC"

@@ -1,4 +1,10 @@
-"""FeedbackAPI streams: the seven list endpoints of the API."""
+"""FeedbackAPI streams: the seven list endpoints of the API.
+
+Customers, locations, reviews, accounts and users change after creation (an opt-out, an
+account's new limits, an edited review) but carry no change time, and their lists filter
+on creation only: they are read whole every run. Feedback does not change once left and
+is read incrementally on ``created``; feedback requests on ``updated``.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ class FeedbackStream(FeedbackAPIStream):
 
     name = "feedback"
     path = "/feedback"
+    replication_key = "created"
 
 
 class FeedbackRequestsStream(FeedbackAPIStream):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from singer_sdk import typing as th
 
 from survey_common.settings import connection_settings
 from survey_common.tap import SurveyTap
 from tap_feedbackapi import streams
 from tap_feedbackapi.client import FeedbackAPIStream
+from tap_feedbackapi.learned import LearnedReadings
 
 DEFAULT_API_URL = "https://api.feedbackapi.com/v1.3"
 #: The token and base URL settings, the same for target-feedbackapi.
@@ -33,11 +36,28 @@ class TapFeedbackAPI(SurveyTap):
             th.DateTimeType,
             title="Start date",
             description=(
-                "Earliest creation time to extract (update time for feedback requests), "
-                "ISO 8601. Absent means all history. Used until a bookmark exists."
+                "Earliest creation time of feedback (update time for feedback requests) to "
+                "extract, ISO 8601. Absent means all history. Used until a bookmark exists; "
+                "the other streams are read whole every run."
+            ),
+        ),
+        th.Property(
+            "emit_activate_version_messages",
+            th.BooleanType,
+            default=True,
+            title="Emit ACTIVATE_VERSION messages",
+            description=(
+                "Announce each whole read of customers, locations, reviews, accounts and "
+                "users with ACTIVATE_VERSION (before and after its records), so loaders "
+                "that support it mark records no longer listed as deleted."
             ),
         ),
     ).to_dict()
+
+    @cached_property
+    def learned(self) -> LearnedReadings:
+        """What this run learned of the API's readings, shared by every stream."""
+        return LearnedReadings(self.logger)
 
     def discover_streams(self) -> list[FeedbackAPIStream]:
         """Return the tap's streams; building them makes no request."""

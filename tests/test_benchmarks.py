@@ -64,6 +64,11 @@ def test_minimum_requests_follow_the_apis_rules(case, records, minimum):
     assert case.minimum_requests(records) == minimum
 
 
+def test_a_stream_read_whole_reruns_at_its_full_minimum():
+    assert FEEDBACKAPI_CUSTOMERS.rerun_minimum(10_000) == 100
+    assert BUENNO_REPLIES.rerun_minimum(10_000) == 1
+
+
 def test_readme_table_is_replaced_between_the_markers_only(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(f"# Title\n\n{report.README_START}\n| old |\n{report.README_END}\n\nAfter.\n")

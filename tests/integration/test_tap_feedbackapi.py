@@ -1,4 +1,9 @@
-"""tap-feedbackapi against the sandbox: all seven resources, typed, then only what is new."""
+"""tap-feedbackapi against the sandbox under both readings of every register point.
+
+All seven resources, typed, compared with the sandbox's database (same ids, none lost,
+none twice); then a rerun from the state: feedback and feedback requests read only what is
+new or changed, the other five whole, with their current values.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import typing as t
 import pytest
 import requests
 
-from tests.integration.conftest import run_tap_process
+from survey_common.readings.feedbackapi import FEEDBACKAPI_POINTS
+from tests.integration.conftest import BOTH_READINGS, run_tap_process
 
 if t.TYPE_CHECKING:
     import sqlite3
@@ -42,6 +48,13 @@ def listed_ids(db: sqlite3.Connection, stream: str) -> set[str]:
     return {row[0] for row in db.execute(f"SELECT id FROM {TABLES[stream]} WHERE {where}")}  # noqa: S608 - fixed names
 
 
+def announced_around_records(messages: list[dict[str, t.Any]], stream: str) -> bool:
+    """Whether a whole read's version is announced before its first record and after its last."""
+    kinds = [m["type"] for m in messages if m.get("stream") == stream and m["type"] != "SCHEMA"]
+    return kinds[0] == kinds[-1] == "ACTIVATE_VERSION" and "RECORD" in kinds
+
+
+@BOTH_READINGS
 def test_full_sync_extracts_every_record_of_all_seven_resources(
     sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
@@ -68,6 +81,19 @@ def test_full_sync_extracts_every_record_of_all_seven_resources(
     assert TOKEN not in run.stdout + run.stderr
 
 
+@pytest.mark.parametrize("sandbox", [point.key for point in FEEDBACKAPI_POINTS], indirect=True)
+def test_each_reading_alone_loses_nothing_and_repeats_nothing(
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
+) -> None:
+    run = run_tap_process("tap_feedbackapi", config_for(sandbox), tmp_path)
+
+    for stream in TABLES:
+        ids = [record["id"] for record in run.output.records(stream)]
+        assert set(ids) == listed_ids(sandbox_db, stream), stream
+        assert len(ids) == len(set(ids)), stream
+
+
+@BOTH_READINGS
 def test_rerun_with_state_reads_only_new_and_changed_records(
     sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
@@ -90,19 +116,30 @@ def test_rerun_with_state_reads_only_new_and_changed_records(
         json={"message_opened": True, "message_clicked": True},
         timeout=10,
     ).raise_for_status()
+    opted_out = first.output.records("customers")[5]["id"]
+    requests.post(
+        f"{sandbox.base_url('feedbackapi')}/customers/{opted_out}",
+        auth=(TOKEN, ""),
+        json={"opt_out": True},
+        timeout=10,
+    ).raise_for_status()
 
     second = run_tap_process(
         "tap_feedbackapi", config_for(sandbox), tmp_path, state=first.output.final_state
     )
 
-    new_customers = second.output.records("customers")
-    assert customer.json()["id"] in {c["id"] for c in new_customers}
-    assert len(new_customers) <= 2  # the new one, and the bookmark's own second read again
+    for stream in ("customers", "locations", "reviews", "accounts", "users"):
+        ids = [r["id"] for r in second.output.records(stream)]
+        assert set(ids) == listed_ids(sandbox_db, stream), stream  # read whole: current set
+        assert len(ids) == len(set(ids)), stream
+        assert announced_around_records(second.output.messages, stream), stream
+    customers = {c["id"]: c for c in second.output.records("customers")}
+    assert customer.json()["id"] in customers
+    assert customers[opted_out]["opt_out"] is True
     requests_ = second.output.records("feedback_requests")
     assert changed_request in {r["id"] for r in requests_}
-    assert len(requests_) <= 2
-    for stream in ("locations", "reviews", "feedback", "accounts", "users"):
-        assert len(second.output.records(stream)) <= 1, stream
+    assert len(requests_) <= 3  # the changed one, and the bookmark's own second read again
+    assert len(second.output.records("feedback")) <= 2
 
 
 @pytest.mark.parametrize("status", [429, 503])

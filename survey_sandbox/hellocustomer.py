@@ -7,16 +7,24 @@ match in any case, as on the vendor's ASP.NET server; dates in paths are
 - ``POST /Campaign/{touchpoint}/Respondent/Add``: add one respondent (JSON object);
   answers 201 with the body echoed.
 - ``POST /campaign/{touchpoint}/respondent/addmultipletocache``: add respondents (JSON
-  array), all or none; answers 200 with the array echoed.
+  array), all or none; answers 200 with the array echoed. Under the other reading of
+  ``hellocustomer.addmultiple-refusal`` it adds the good ones and answers 200 with
+  ``{"added": [...], "refused": [{"index", "email", "message"}]}`` (400 when none is good).
 - ``GET /campaign/{touchpoint}/answers/getall/{startDate}/{endDate}``: the responses
   answered within the inclusive window, at most 31 days long, oldest first, as a JSON
-  array without paging.
+  array without paging. Under the other readings: surveyed instead of answered
+  (``hellocustomer.getall-date``), at most 31 calendar days counted inclusively
+  (``hellocustomer.window-31-days``).
 - ``POST /campaign/{touchpoint}/analysis/nps/getnpsscore/{startDate}/{endDate}``: the NPS
   of the responses answered within the inclusive window; an optional JSON body
   ``[{"key": ..., "filterValues": [...]}]`` keeps respondents whose key value is one of the
   values (all filters must hold).
 - ``POST /campaign/{touchpoint}/answers/add``: store a response answered now; answers 200
   with the response as get-responses shows it.
+
+Path dates are UTC and both ends are included; under the other readings they are the
+account's local time, Europe/Brussels (``hellocustomer.path-date-zone``), and the end is
+excluded (``hellocustomer.path-date-bounds``), for responses and NPS alike.
 
 Every call counts against the token's throttle: a call less than the minimum interval
 (1 second unless configured) after the token's last admitted call answers 429 with
@@ -34,6 +42,10 @@ Admin (no authentication, no throttle), for tests and CI pipelines:
   "text"? | "boolean"? | "options"?}]}``; stores a response (answers drawn at random when
   not given; ISO 8601 dates, default now; default language the touchpoint's first) and
   answers 201 with it.
+- ``PATCH /_sandbox/hellocustomer/responses/{guid}``: JSON with any of
+  ``hasBeenContacted``, ``hasBeenForwarded``, ``hasBeenDisabledForReview`` (booleans):
+  changes a response after its answer, as users do when they follow it up; answers 200
+  with the response.
 """
 
 from __future__ import annotations
@@ -45,6 +57,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from survey_common.readings import Readings
 from survey_sandbox import hellocustomer_seed, hellocustomer_store
@@ -91,6 +104,22 @@ from survey_sandbox.web import HttpError, Request, Response, body_instant, json_
 
 MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60
 """The longest get-responses window: 31 days."""
+MAX_CALENDAR_DAYS = 31
+"""The most calendar days one get-responses window may touch, counted inclusively."""
+ACCOUNT_ZONE = ZoneInfo("Europe/Brussels")
+"""The account's local time, which path dates are in under the other reading."""
+WINDOW_TOO_LONG = "The start date and end date cannot be more than 31 days apart"
+
+GETALL_DATE = "hellocustomer.getall-date"
+WINDOW_31_DAYS = "hellocustomer.window-31-days"
+PATH_DATE_BOUNDS = "hellocustomer.path-date-bounds"
+PATH_DATE_ZONE = "hellocustomer.path-date-zone"
+ADDMULTIPLE_REFUSAL = "hellocustomer.addmultiple-refusal"
+_CHANGEABLE = {
+    "hasBeenContacted": "has_been_contacted",
+    "hasBeenForwarded": "has_been_forwarded",
+    "hasBeenDisabledForReview": "has_been_disabled_for_review",
+}
 
 _NOT_PROVIDED = (
     "The authorisation of the call failed: API token has not been provided in the API call"
@@ -197,6 +226,7 @@ class HelloCustomer:
         self._admin = Router()
         self._admin.add("GET", "/stats", self._admin_stats)
         self._admin.add("POST", "/responses", self._admin_create_response)
+        self._admin.add("PATCH", "/responses/{guid}", self._admin_change_response)
 
     def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
         """Create and seed the platform's tables unless the store already holds this seeding.
@@ -262,6 +292,8 @@ class HelloCustomer:
             if not isinstance(body, list):
                 raise HttpError(400, JSON_MODEL_INVALID)
             now = now_epoch()
+            if self._readings.other(ADDMULTIPLE_REFUSAL):
+                return _add_the_good_ones(connection, touchpoint, body, now)
             drafts = [
                 parse_respondent(item, touchpoint, added_by=ADDED_BY_CACHE, created_at=now)
                 for item in body
@@ -273,21 +305,50 @@ class HelloCustomer:
         """List a touchpoint's responses answered within a window of at most 31 days."""
         with self._store.transaction() as connection:
             touchpoint = _own_touchpoint(connection, request)
-            start, end = _window(request)
-            if end - start > MAX_WINDOW_SECONDS:
-                raise HttpError(
-                    400, "The start date and end date cannot be more than 31 days apart"
-                )
-            rows = hellocustomer_store.list_responses(connection, touchpoint.guid, start, end)
+            self._check_span(request)
+            start, end = self._window(request)
+            column = "date_surveyed" if self._readings.other(GETALL_DATE) else "date_answer"
+            rows = hellocustomer_store.list_responses(
+                connection, touchpoint.guid, start, end, column
+            )
         return json_response(_render_responses(rows))
+
+    def _check_span(self, request: Request) -> None:
+        """Refuse a window more than 31 days long, as a duration or in calendar days.
+
+        Raises:
+            HttpError: 400 with the document's words.
+        """
+        start = parse_path_date(request.path_params["start"], "startDate")
+        end = parse_path_date(request.path_params["end"], "endDate")
+        if self._readings.other(WINDOW_31_DAYS):
+            days = (end // 86400) - (start // 86400) + 1  # calendar days touched, both ends
+            if days > MAX_CALENDAR_DAYS:
+                raise HttpError(400, WINDOW_TOO_LONG)
+        elif end - start > MAX_WINDOW_SECONDS:
+            raise HttpError(400, WINDOW_TOO_LONG)
+
+    def _window(self, request: Request) -> tuple[int, int]:
+        """Read the path's window as the inclusive instants ``[start, end]`` it selects.
+
+        Raises:
+            HttpError: 400 when either date is not ``yyyyMMddHHmmss`` or the end precedes
+                the start.
+        """
+        start, end = _window(request)
+        if self._readings.other(PATH_DATE_ZONE):
+            start, end = _from_account_time(start), _from_account_time(end)
+        if self._readings.other(PATH_DATE_BOUNDS):
+            end -= 1  # the end is excluded: its own second is not selected
+        return start, end
 
     def _nps_score(self, request: Request) -> Response:
         """Compute a touchpoint's NPS over a window, for respondents matching the filters."""
         with self._store.transaction() as connection:
             touchpoint = _own_touchpoint(connection, request)
             body = decode_json(request.body)
-            start, end = _window(request)
             filters = nps_filters(body)
+            start, end = self._window(request)
             counts = hellocustomer_store.nps_counts(
                 connection, touchpoint.guid, start, end, filters
             )
@@ -356,6 +417,58 @@ class HelloCustomer:
             [response_id] = hellocustomer_store.insert_responses(connection, [draft])
             rows = hellocustomer_store.get_response(connection, response_id)
         return json_response(_render_responses(rows)[0], 201)
+
+    def _admin_change_response(self, request: Request) -> Response:
+        """Change a response's follow-up flags, as a user does after the answer."""
+        body = request.json_body()
+        unknown = sorted(set(body) - set(_CHANGEABLE))
+        if unknown or not body:
+            raise HttpError(400, f"Give any of {', '.join(_CHANGEABLE)}, nothing else")
+        if not all(isinstance(value, bool) for value in body.values()):
+            raise HttpError(400, "Each changed field takes true or false")
+        guid = canonical_guid(request.path_params["guid"]) or ""
+        with self._store.transaction() as connection:
+            response_id = hellocustomer_store.change_response(
+                connection, guid, {_CHANGEABLE[name]: value for name, value in body.items()}
+            )
+            if response_id is None:
+                raise HttpError(404, f"No response {request.path_params['guid']}")
+            rows = hellocustomer_store.get_response(connection, response_id)
+        return json_response(_render_responses(rows)[0])
+
+
+def _from_account_time(local: int) -> int:
+    """Read a path instant written in the account's local time, returning true UTC seconds."""
+    written = datetime.fromtimestamp(local, timezone.utc).replace(tzinfo=None)
+    return int(written.replace(tzinfo=ACCOUNT_ZONE).timestamp())
+
+
+def _add_the_good_ones(
+    connection: sqlite3.Connection, touchpoint: Touchpoint, body: list[Any], now: int
+) -> Response:
+    """Add the respondents that pass, and list the others with the document's messages.
+
+    Raises:
+        HttpError: 400 with the first message when no respondent passes.
+    """
+    drafts: list[RespondentDraft] = []
+    refused: list[dict[str, Any]] = []
+    messages: list[str] = []
+    for index, item in enumerate(body):
+        try:
+            drafts.append(
+                parse_respondent(item, touchpoint, added_by=ADDED_BY_CACHE, created_at=now)
+            )
+        except HttpError as error:
+            email = item.get("email") if isinstance(item, dict) else None
+            refused.append({"index": index, "email": email, "message": error.message})
+            messages.append(error.message)
+    if not drafts:
+        raise HttpError(400, messages[0])
+    hellocustomer_store.insert_respondents(connection, drafts)
+    bad = {entry["index"] for entry in refused}
+    added = [item for index, item in enumerate(body) if index not in bad]
+    return json_response({"added": added, "refused": refused})
 
 
 def _error(error: HttpError) -> Response:

@@ -10,11 +10,19 @@ from singer_sdk import Stream
 from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.nested import FlattensParentPages, HandsPagesToChild
+from survey_common.pagination import DateWindow
 from survey_common.schemas import platform_schemas
 from survey_common.timestamps import parse_timestamp, to_iso_utc
-from tap_hellocustomer.client import HelloCustomerStream, WindowedStream
+from tap_hellocustomer.client import (
+    EDGE_MARGIN,
+    MAX_WINDOW_DAYS,
+    HelloCustomerStream,
+    WindowedStream,
+    whole_second,
+)
 from tap_hellocustomer.languages import LANGUAGES
 from tap_hellocustomer.periods import Period, PeriodPaginator
+from tap_hellocustomer.windows import ResponseWindowPaginator, windows_of
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,8 +30,11 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-    from survey_common.pagination import DateWindow, DateWindowPaginator
+    from tap_hellocustomer.learned import LearnedReadings
 
+#: Days a rerun reads again before its bookmark unless ``lookback_days`` says otherwise:
+#: with the day since a daily run's bookmark and both edge margins, one call.
+DEFAULT_LOOKBACK_DAYS = 27
 #: Flags of questions whose answer is a number in ``answer_Value``.
 SCORE_FLAGS = (
     "question_HasScoreAnswer",
@@ -46,14 +57,21 @@ QUESTION_FIELDS = (
 
 
 class ResponsesStream(HandsPagesToChild, WindowedStream):
-    """Responses of each touchpoint with their answers, in windows of at most 31 days.
+    """Responses of each touchpoint with their answers, in windows of at most 28 days.
 
-    The API includes both ends of a window, so a window keeps only what was answered
-    from its start up to (not including) its end: a response on a boundary comes once.
-    A rerun reads from the bookmark's second and keeps only what is newer than it.
-    Answers stay on the response as an array; ``response_answers`` flattens them from
-    the same calls. singer-sdk adds the partition's ``campaign_id`` to each record, the
-    join column all three touchpoint streams share.
+    The document leaves open which date getall filters on (answer or survey), whether
+    path dates are UTC or the account's local time and whether their ends are included.
+    So that no reading loses a response, each call asks :data:`EDGE_MARGIN` more on both
+    sides, every response an answer holds is kept (those answered from ``start_date`` up
+    to the run's end), and one that comes again from an overlapping window is dropped by
+    its ``uniqueID``. A rerun reads again ``lookback_days`` before its bookmark: responses
+    change after their answer (contacted, forwarded, reviewed), and under the survey-date
+    reading that is also where late answers of earlier surveys are found. A first run
+    reads the ``lookback_days`` before ``start_date`` last, unless the API has shown by
+    then that it filters on the answer date. Answers stay on the response as an array;
+    ``response_answers`` flattens them from the same calls. singer-sdk adds the
+    partition's ``campaign_id`` to each record, the join column all three touchpoint
+    streams share.
     """
 
     name = "responses"
@@ -62,17 +80,63 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
     replication_key = "dateAnswer"
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Start with no window waiting for its answers to be flattened."""
+        """Start with no touchpoint being read."""
         super().__init__(*args, **kwargs)
         self.current_campaign = ""
-        self._newer_than: dt.datetime | None = None
+        self._first_run = True
+        #: ``uniqueID`` of the responses of the current and previous window: only
+        #: neighbouring windows overlap, so memory stays bounded by two windows.
+        self._seen: set[str] = set()
+        self._seen_before: set[str] = set()
+
+    @property
+    def lookback(self) -> dt.timedelta:
+        """How far before its bookmark a rerun reads again."""
+        return dt.timedelta(days=int(self.config.get("lookback_days", DEFAULT_LOOKBACK_DAYS)))
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Read a touchpoint, keeping only responses newer than its bookmark, if it has one."""
-        bookmark = self.get_context_state(context).get("replication_key_value")
-        self._newer_than = parse_timestamp(bookmark) if bookmark else None
+        """Read a touchpoint from ``lookback_days`` before its bookmark, or from ``start_date``."""
+        self._first_run = not self.get_context_state(context).get("replication_key_value")
+        self._seen, self._seen_before = set(), set()
         self.current_campaign = str((context or {}).get("campaign_id", ""))
         yield from super().get_records(context)
+
+    def read_from(self, context: Context | None) -> dt.datetime:
+        """Return ``start_date`` on a first run, else the bookmark minus the lookback.
+
+        Never before ``start_date``: what was answered before it is not wanted.
+        """
+        start = super().read_from(context)
+        if self._first_run:
+            return start
+        return max(start - self.lookback, self.start_date)
+
+    @property
+    def start_date(self) -> dt.datetime:
+        """The ``start_date`` setting: nothing answered before it is emitted."""
+        return whole_second(parse_timestamp(self.config["start_date"]))
+
+    def new_paginator(self, span: DateWindow) -> ResponseWindowPaginator:
+        """The span's windows, then on a first run the lookback before it if still needed."""
+        margin: list[DateWindow] = []
+        if self._first_run and self.lookback:
+            margin = windows_of(DateWindow(span.start - self.lookback, span.start), MAX_WINDOW_DAYS)
+        return ResponseWindowPaginator(
+            windows_of(span, MAX_WINDOW_DAYS), margin, self.survey_date_possible
+        )
+
+    def survey_date_possible(self) -> bool:
+        """Tell whether the API may still filter on the survey date, as far as the run saw."""
+        return self.learned.getall_date != "dateAnswer"
+
+    @property
+    def learned(self) -> LearnedReadings:
+        """What this run has learned about the API, shared by every touchpoint."""
+        return self.hellocustomer_tap.learned
+
+    def path_dates(self, window: DateWindow) -> tuple[dt.datetime, dt.datetime]:
+        """Ask :data:`EDGE_MARGIN` more on both sides, for any zone and either kind of bound."""
+        return window.start - EDGE_MARGIN, window.end + EDGE_MARGIN
 
     def answered_at(self, record: dict[str, t.Any]) -> dt.datetime:
         """Return when a response was answered, failing clearly when the API did not say."""
@@ -85,18 +149,47 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
                 f"{record.get('dateAnswer')!r}, answering {self.last_call()}"
             ) from exc
 
-    def in_window(self, record: dict[str, t.Any], window: DateWindow) -> bool:
-        """Return whether a response belongs to this window and was not read before."""
+    def wanted(self, record: dict[str, t.Any]) -> bool:
+        """Keep a response answered within the settings' span and not yet read in this run."""
         answered = self.answered_at(record)
-        if self._newer_than is not None and answered <= self._newer_than:
+        if not self.start_date <= answered < self.hellocustomer_tap.sync_end:
             return False
-        return window.start <= answered < window.end
+        key = str(record.get("uniqueID"))
+        if key in self._seen or key in self._seen_before:
+            return False
+        self._seen.add(key)
+        return True
+
+    def learn_from(self, records: list[dict[str, t.Any]], window: DateWindow) -> None:
+        """See from the records' dates which date getall filters on.
+
+        A response answered after the end asked for (beyond any time zone) was selected
+        by its survey date; one surveyed before the start asked for, by its answer date.
+        """
+        path_start, path_end = self.path_dates(window)
+        for record in records:
+            answered = self.answered_at(record)
+            surveyed = optional_timestamp(record.get("dateSurveyed"))
+            if answered > path_end + EDGE_MARGIN:
+                self.learned.saw_getall_date(
+                    "dateSurveyed", "it returned a response answered after the window asked for"
+                )
+            elif surveyed is not None and surveyed < path_start - EDGE_MARGIN:
+                self.learned.saw_getall_date(
+                    "dateAnswer", "it returned a response surveyed before the window asked for"
+                )
+            if self.learned.getall_date == "dateSurveyed" and surveyed is not None:
+                lag = answered - surveyed
+                if lag > self.lookback + EDGE_MARGIN:
+                    self.learned.saw_long_lag(lag / dt.timedelta(days=1), self.lookback.days)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        """Yield the window's responses and keep them for ``response_answers``."""
+        """Yield the window's responses not read yet, and keep them for ``response_answers``."""
         window = self.current_window
         records = self.expect_list(response, self.decoded_body(response), "responses")
-        yield from self.hand_off([record for record in records if self.in_window(record, window)])
+        self.learn_from(records, window)
+        self._seen_before, self._seen = self._seen, set()
+        yield from self.hand_off([record for record in records if self.wanted(record)])
 
     def page_context(self, context: Context | None) -> Context:
         """Name the child's sync of a window by touchpoint and window start."""
@@ -104,6 +197,14 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
             "campaign_id": (context or {}).get("campaign_id"),
             "window_start": to_iso_utc(self.current_window.start),
         }
+
+
+def optional_timestamp(value: t.Any) -> dt.datetime | None:
+    """Read a date the API may leave out or write oddly; ``None`` when it is not a date."""
+    try:
+        return parse_timestamp(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 class ResponseAnswersStream(FlattensParentPages, HelloCustomerStream):
@@ -202,10 +303,14 @@ class NpsStream(WindowedStream):
             for filters in filter_sets
         ]
 
-    def new_paginator(self, span: DateWindow) -> DateWindowPaginator:
+    def new_paginator(self, span: DateWindow) -> PeriodPaginator:
         """One window per calendar period."""
         period = t.cast("Period", self.config.get("nps_period", "month"))
         return PeriodPaginator(span.start, span.end, period)
+
+    def planned_calls(self, span: DateWindow) -> int:
+        """One call per period."""
+        return sum(1 for _ in self.new_paginator(span).windows())
 
     def path_dates(self, window: DateWindow) -> tuple[dt.datetime, dt.datetime]:
         """Ask up to the period's last second: the API includes the end date."""

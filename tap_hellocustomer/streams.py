@@ -84,6 +84,8 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         super().__init__(*args, **kwargs)
         self.current_campaign = ""
         self._first_run = True
+        #: On a rerun, what was answered after this moment is emitted (again).
+        self._newer_than: dt.datetime | None = None
         #: ``uniqueID`` of the responses of the current and previous window: only
         #: neighbouring windows overlap, so memory stays bounded by two windows.
         self._seen: set[str] = set()
@@ -96,7 +98,9 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read a touchpoint from ``lookback_days`` before its bookmark, or from ``start_date``."""
-        self._first_run = not self.get_context_state(context).get("replication_key_value")
+        bookmark = self.get_context_state(context).get("replication_key_value")
+        self._first_run = not bookmark
+        self._newer_than = parse_timestamp(bookmark) - self.lookback if bookmark else None
         self._seen, self._seen_before = set(), set()
         self.current_campaign = str((context or {}).get("campaign_id", ""))
         yield from super().get_records(context)
@@ -150,9 +154,15 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
             ) from exc
 
     def wanted(self, record: dict[str, t.Any]) -> bool:
-        """Keep a response answered within the settings' span and not yet read in this run."""
+        """Keep a response answered within the run's span and not yet read in this run.
+
+        The span runs from ``start_date`` (on a rerun: after the bookmark minus the
+        lookback) up to the end of the run, whatever window the response came from.
+        """
         answered = self.answered_at(record)
         if not self.start_date <= answered < self.hellocustomer_tap.sync_end:
+            return False
+        if self._newer_than is not None and answered <= self._newer_than:
             return False
         key = str(record.get("uniqueID"))
         if key in self._seen or key in self._seen_before:

@@ -86,10 +86,13 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         self._first_run = True
         #: On a rerun, what was answered after this moment is emitted (again).
         self._newer_than: dt.datetime | None = None
-        #: ``uniqueID`` of the responses of the current and previous window: only
-        #: neighbouring windows overlap, so memory stays bounded by two windows.
+        #: ``uniqueID`` of the responses of the current, the previous and the first window:
+        #: only neighbouring windows overlap (the lookback before ``start_date`` touches
+        #: the first), so memory stays bounded by three windows.
         self._seen: set[str] = set()
         self._seen_before: set[str] = set()
+        self._seen_first: set[str] = set()
+        self._windows_read = 0
 
     @property
     def lookback(self) -> dt.timedelta:
@@ -101,7 +104,8 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         bookmark = self.get_context_state(context).get("replication_key_value")
         self._first_run = not bookmark
         self._newer_than = parse_timestamp(bookmark) - self.lookback if bookmark else None
-        self._seen, self._seen_before = set(), set()
+        self._seen, self._seen_before, self._seen_first = set(), set(), set()
+        self._windows_read = 0
         self.current_campaign = str((context or {}).get("campaign_id", ""))
         yield from super().get_records(context)
 
@@ -165,7 +169,7 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         if self._newer_than is not None and answered <= self._newer_than:
             return False
         key = str(record.get("uniqueID"))
-        if key in self._seen or key in self._seen_before:
+        if key in self._seen or key in self._seen_before or key in self._seen_first:
             return False
         self._seen.add(key)
         return True
@@ -198,7 +202,10 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         window = self.current_window
         records = self.expect_list(response, self.decoded_body(response), "responses")
         self.learn_from(records, window)
+        if self._windows_read == 1:
+            self._seen_first = self._seen
         self._seen_before, self._seen = self._seen, set()
+        self._windows_read += 1
         yield from self.hand_off([record for record in records if self.wanted(record)])
 
     def page_context(self, context: Context | None) -> Context:

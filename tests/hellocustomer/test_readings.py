@@ -23,6 +23,9 @@ def late_answers() -> list[dict[str, t.Any]]:
         # surveyed in the first window, answered in the second
         response("edge", "2024-01-30T12:00:00Z", date_surveyed="2024-01-27T12:00:00Z"),
         response("plain", "2024-02-10T12:00:00Z", date_surveyed="2024-02-10T11:00:00Z"),
+        # surveyed within the first window's margin: the lookback before start_date
+        # returns it again
+        response("straddle", "2024-01-01T05:00:00Z", date_surveyed="2023-12-31T20:00:00Z"),
         # on the edge of two windows: both calls return it
         response("boundary", "2024-01-29T00:00:00Z", date_surveyed="2024-01-28T23:00:00Z"),
         # answered before start_date: not wanted under any reading
@@ -49,9 +52,10 @@ def test_every_response_answered_in_the_span_arrives_once_under_either_date(
         "early",
         "edge",
         "plain",
+        "straddle",
     ]
     answers = [a["uniqueID"] for a in output.records("response_answers")]
-    assert len(answers) == len(set(answers)) == 8
+    assert len(answers) == len(set(answers)) == 10
     [learned] = [m for m in caplog.messages if LEARNED in m]
     assert learned.startswith(f"{LEARNED} {filter_on}:")
 

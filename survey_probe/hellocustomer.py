@@ -132,7 +132,7 @@ class _Checks:
             written = moment + offset
             zone = "UTC" if not offset else f"UTC+{offset.seconds // 3600}"
             reading = "ours" if not offset else "other"
-            asked = f"asked {api_date(written)} as {zone}"
+            asked = f"asked the second of a response as {zone}"  # not its date: record data
             if self.holds(written, written, unique_id):
                 yield Finding("hellocustomer.path-date-zone", reading, f"{asked}: found")
                 yield Finding("hellocustomer.path-date-bounds", "ours", f"{asked} to itself: found")

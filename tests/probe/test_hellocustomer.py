@@ -64,3 +64,4 @@ def test_the_probe_settles_every_point_as_the_sandbox_reads_it(
         guids = [row[0] for row in db.execute("SELECT guid FROM hellocustomer_responses")]
         emails = [row[0] for row in db.execute("SELECT email FROM hellocustomer_respondents")]
     assert not [value for value in guids + emails if value and value in output]
+    assert "found" in found["hellocustomer.path-date-zone"]  # settled by a response's second

@@ -24,7 +24,7 @@ from typing import Any
 
 from survey_common.pagination import DateWindow
 from survey_common.timestamps import UTC, parse_timestamp
-from survey_probe.finding import Finding, ProbeClient
+from survey_probe.finding import Finding, ProbeClient, Reading
 from tap_hellocustomer.client import (
     EDGE_MARGIN,
     MAX_WINDOW_DAYS,
@@ -131,7 +131,7 @@ class _Checks:
         for offset in (dt.timedelta(0), *LOCAL_OFFSETS):
             written = moment + offset
             zone = "UTC" if not offset else f"UTC+{offset.seconds // 3600}"
-            reading = "ours" if not offset else "other"
+            reading: Reading = "ours" if not offset else "other"
             asked = f"asked the second of a response as {zone}"  # not its date: record data
             if self.holds(written, written, unique_id):
                 yield Finding("hellocustomer.path-date-zone", reading, f"{asked}: found")

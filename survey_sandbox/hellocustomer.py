@@ -22,6 +22,9 @@ match in any case, as on the vendor's ASP.NET server; dates in paths are
 - ``POST /campaign/{touchpoint}/answers/add``: store a response answered now; answers 200
   with the response as get-responses shows it.
 
+GUIDs match in any case; under the other reading of ``hellocustomer.guid-case`` one in
+the path or in a body's GUID field that is not in lower case is refused with 400.
+
 Path dates are UTC and both ends are included; under the other readings they are the
 account's local time, Europe/Brussels (``hellocustomer.path-date-zone``), and the end is
 excluded (``hellocustomer.path-date-bounds``), for responses and NPS alike.
@@ -52,8 +55,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
@@ -115,6 +119,20 @@ WINDOW_31_DAYS = "hellocustomer.window-31-days"
 PATH_DATE_BOUNDS = "hellocustomer.path-date-bounds"
 PATH_DATE_ZONE = "hellocustomer.path-date-zone"
 ADDMULTIPLE_REFUSAL = "hellocustomer.addmultiple-refusal"
+GUID_CASE = "hellocustomer.guid-case"
+#: Body fields that hold GUIDs, by lower-case name.
+_GUID_FIELDS = frozenset(
+    {
+        "campaign_uniqueid",
+        "language_uniqueid",
+        "languageuniqueid",
+        "companyuniqueid",
+        "questionitemuniqueid",
+    }
+)
+_GUID_IN_PATH = re.compile(
+    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+)
 _CHANGEABLE = {
     "hasBeenContacted": "has_been_contacted",
     "hasBeenForwarded": "has_been_forwarded",
@@ -244,6 +262,8 @@ class HelloCustomer:
             wait = self._throttle.admit(token)
             if wait is not None:
                 return _too_many_requests(self._throttle.min_interval, wait)
+            if self._readings.other(GUID_CASE):
+                _refuse_guids_not_in_lower_case(request, path)
             return self._api.dispatch(request, path.lower())
         except HttpError as error:
             return _error(error)
@@ -435,6 +455,36 @@ class HelloCustomer:
                 raise HttpError(404, f"No response {request.path_params['guid']}")
             rows = hellocustomer_store.get_response(connection, response_id)
         return json_response(_render_responses(rows)[0])
+
+
+def _refuse_guids_not_in_lower_case(request: Request, path: str) -> None:
+    """Refuse a GUID in the path or in a GUID field of the body that is not in lower case.
+
+    Raises:
+        HttpError: 400 naming the GUID, as an unknown one.
+    """
+    found = _GUID_IN_PATH.findall(path)
+    try:
+        body = json.loads(request.body) if request.body.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = None
+    found += list(_guid_fields(body))
+    for guid in found:
+        if guid != guid.lower():
+            raise HttpError(400, f"The GUID {guid} was not found: GUIDs are written in lower case")
+
+
+def _guid_fields(value: object) -> Iterator[str]:
+    """Yield the text of every GUID field at any depth of a JSON value."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _guid_fields(item)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if str(name).lower() in _GUID_FIELDS and isinstance(item, str):
+                yield item
+            else:
+                yield from _guid_fields(item)
 
 
 def _from_account_time(local: int) -> int:

@@ -130,6 +130,34 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
         ),
     ),
     ReadingPoint(
+        key="hellocustomer.guid-case",
+        platform="hellocustomer",
+        title="The case of GUIDs",
+        quote=(
+            "Language ID's can be submitted as following: 1B5C1275-4F92-422F-B1FC-799BF8E30598 "
+            "Dutch (the table is in upper case; the examples send 1b5c1275-... and answers "
+            "carry lower case)"
+        ),
+        ours="Any case: .NET reads a GUID whatever its case.",
+        other=(
+            "GUIDs are matched as text, in the lower case the API's answers carry: one in "
+            "upper case is not found (400)."
+        ),
+        connector=(
+            "target-hellocustomer sends every GUID (touchpoint, language, company, question "
+            "item) in lower case and tap-hellocustomer asks touchpoints in lower case, so "
+            "both work under either; the tap's languages stream writes GUIDs in lower case, "
+            "as responses carry them, for joins."
+        ),
+        tests=(
+            f"{_SANDBOX}::test_guids_in_upper_case_are_refused_under_the_other_reading",
+            f"{_TARGET}::test_respondents_arrive_once_and_bad_ones_are_dead_lettered_under_both_readings",
+            f"{_TARGET}::test_answers_pushed_are_read_back_once_by_tap_hellocustomer",
+            f"{_TAP}::test_every_response_arrives_once_under_both_readings",
+        ),
+        probe="",
+    ),
+    ReadingPoint(
         key="hellocustomer.addmultiple-refusal",
         platform="hellocustomer",
         title="What addmultipletocache does with a bad record",

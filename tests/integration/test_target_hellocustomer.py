@@ -228,6 +228,7 @@ def questions(tmp_path: Path, language: str) -> dict[int, str]:
     return dict(rows)
 
 
+@BOTH_READINGS
 def test_answers_pushed_are_read_back_once_by_tap_hellocustomer(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ from survey_common.readings import readings_from_text
 from survey_sandbox import SandboxServer
 from survey_sandbox.hellocustomer_seed import TOUCHPOINT_STORE_VISIT
 from tests.sandbox.hellocustomer_helpers import FAST_INTERVAL, HelloCustomerClient
-from tests.sandbox.test_hellocustomer import ADD_MULTIPLE_EXAMPLE
+from tests.sandbox.test_hellocustomer import ADD_MULTIPLE_EXAMPLE, DUTCH
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -213,3 +213,27 @@ def test_a_response_changed_after_its_answer_shows_its_new_values(plain: Sandbox
     assert listed["hasBeenDisabledForReview"] is False
     assert unknown.status_code == 404
     assert not_a_flag.status_code == 400
+
+
+@pytest.fixture
+def guid_case(tmp_path: Path, reading: str) -> Iterator[Sandbox]:
+    yield from sandbox_for(tmp_path, "hellocustomer.guid-case", reading)
+
+
+def test_guids_in_upper_case_are_refused_under_the_other_reading(guid_case: Sandbox) -> None:
+    upper_path = f"/campaign/{TOUCHPOINT_STORE_VISIT.upper()}/respondent/addmultipletocache"
+    lower = {**ADD_MULTIPLE_EXAMPLE[0], "campaign_UniqueID": TOUCHPOINT_STORE_VISIT}
+    upper_language = {**lower, "language_UniqueID": DUTCH.upper(), "email": "b@example.com"}
+
+    by_path = guid_case.api.post(upper_path, [lower])
+    by_body = guid_case.api.post(ADD_MULTIPLE, [upper_language])
+    in_lower_case = guid_case.api.post(ADD_MULTIPLE, [{**lower, "email": "c@example.com"}])
+
+    assert in_lower_case.status_code == 200
+    if guid_case.other:
+        assert (by_path.status_code, by_body.status_code) == (400, 400)
+        assert DUTCH.upper() in by_body.json()["message"]
+        assert added_emails(guid_case) == ["c@example.com"]
+    else:
+        assert (by_path.status_code, by_body.status_code) == (200, 200)
+        assert len(added_emails(guid_case)) == 3

@@ -7,6 +7,7 @@ at dates only; no record data reaches the output.
 - ``hellocustomer.getall-date``: windows from ``start_date`` (at most
   :data:`MAX_WINDOWS`), read with the tap's margins, until one holds a response answered
   after the window asked for (``dateSurveyed``) or surveyed before it (``dateAnswer``).
+- ``hellocustomer.guid-case``: a day asked with the touchpoint's GUID in upper case.
 - ``hellocustomer.window-31-days``: one window of 30 days and 23 hours from noon, which
   touches 32 calendar days: a 400 about 31 days means calendar days.
 - ``hellocustomer.path-date-zone`` and ``hellocustomer.path-date-bounds``: a window of
@@ -55,6 +56,7 @@ def probe(config: Mapping[str, Any]) -> Iterator[Finding]:
     checks = _Checks(client, campaign)
     start = whole_second(parse_timestamp(str(config["start_date"])))
     yield checks.window_counting(start)
+    yield checks.guid_case(start)
     date, sample = checks.getall_date(start)
     yield date
     if sample is not None:
@@ -68,10 +70,20 @@ class _Checks:
         self._client = client
         self._campaign = campaign
 
-    def getall(self, start: dt.datetime, end: dt.datetime) -> tuple[int, Any]:
+    def getall(
+        self, start: dt.datetime, end: dt.datetime, campaign: str | None = None
+    ) -> tuple[int, Any]:
         """Ask get responses for path dates ``start`` and ``end``; 400 is an answer too."""
-        path = f"/campaign/{self._campaign}/answers/getall/{api_date(start)}/{api_date(end)}"
+        campaign = campaign or self._campaign
+        path = f"/campaign/{campaign}/answers/getall/{api_date(start)}/{api_date(end)}"
         return self._client.call("GET", path, accept=(200, 400))
+
+    def guid_case(self, start: dt.datetime) -> Finding:
+        """Ask a day with the touchpoint's GUID in upper case: a 400 means case matters."""
+        status, _ = self.getall(start, start + dt.timedelta(days=1), self._campaign.upper())
+        evidence = f"asked the touchpoint's GUID in upper case: HTTP {status}"
+        reading: Reading = "ours" if status == 200 else "other"  # noqa: PLR2004 - HTTP OK
+        return Finding("hellocustomer.guid-case", reading, evidence)
 
     def window_counting(self, start: dt.datetime) -> Finding:
         """Ask 30 days and 23 hours from noon: 32 calendar days, less than 31 x 24 hours."""

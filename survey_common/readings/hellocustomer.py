@@ -154,8 +154,12 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
             f"{_TARGET}::test_respondents_arrive_once_and_bad_ones_are_dead_lettered_under_both_readings",
             f"{_TARGET}::test_answers_pushed_are_read_back_once_by_tap_hellocustomer",
             f"{_TAP}::test_every_response_arrives_once_under_both_readings",
+            f"{_PROBE}::test_the_probe_settles_every_point_as_the_sandbox_reads_it",
         ),
-        probe="",
+        probe=(
+            "Asks a day of responses with the touchpoint's GUID in upper case: 400 means "
+            "case matters."
+        ),
     ),
     ReadingPoint(
         key="hellocustomer.addmultiple-refusal",

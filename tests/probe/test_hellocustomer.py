@@ -22,6 +22,7 @@ POINTS = (
     "hellocustomer.window-31-days",
     "hellocustomer.path-date-bounds",
     "hellocustomer.path-date-zone",
+    "hellocustomer.guid-case",
 )
 
 

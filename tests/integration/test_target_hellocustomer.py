@@ -182,7 +182,9 @@ def test_good_respondents_arrive_once_bad_ones_are_dead_lettered_and_a_rerun_add
 
 
 #: An address the target's own check lets through and the platform refuses.
-REFUSED_BY_THE_PLATFORM = respondent(email="two..dots@example.com", first_name="Only the API says no")
+REFUSED_BY_THE_PLATFORM = respondent(
+    email="two..dots@example.com", first_name="Only the API says no"
+)
 
 
 @BOTH_READINGS

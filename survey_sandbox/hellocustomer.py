@@ -14,7 +14,7 @@ match in any case, as on the vendor's ASP.NET server; dates in paths are
   answered within the inclusive window, at most 31 days long, oldest first, as a JSON
   array without paging. Under the other readings: surveyed instead of answered
   (``hellocustomer.getall-date``), at most 31 calendar days counted inclusively
-  (``hellocustomer.window-31-days``).
+  (``hellocustomer.window-31-days``), the oldest 100 only (``hellocustomer.getall-cap``).
 - ``POST /campaign/{touchpoint}/analysis/nps/getnpsscore/{startDate}/{endDate}``: the NPS
   of the responses answered within the inclusive window; an optional JSON body
   ``[{"key": ..., "filterValues": [...]}]`` keeps respondents whose key value is one of the
@@ -120,6 +120,9 @@ PATH_DATE_BOUNDS = "hellocustomer.path-date-bounds"
 PATH_DATE_ZONE = "hellocustomer.path-date-zone"
 ADDMULTIPLE_REFUSAL = "hellocustomer.addmultiple-refusal"
 GUID_CASE = "hellocustomer.guid-case"
+GETALL_CAP = "hellocustomer.getall-cap"
+GETALL_CAPPED_AT = 100
+"""The most responses one get-responses answer holds under the other reading of the cap."""
 #: Body fields that hold GUIDs, by lower-case name.
 _GUID_FIELDS = frozenset(
     {
@@ -331,7 +334,10 @@ class HelloCustomer:
             rows = hellocustomer_store.list_responses(
                 connection, touchpoint.guid, start, end, column
             )
-        return json_response(_render_responses(rows))
+        rendered = _render_responses(rows)
+        if self._readings.other(GETALL_CAP):
+            rendered = rendered[:GETALL_CAPPED_AT]
+        return json_response(rendered)
 
     def _check_span(self, request: Request) -> None:
         """Refuse a window more than 31 days long, as a duration or in calendar days.

@@ -1,6 +1,7 @@
 """What a run learns about the API from its answers, where the document leaves it open.
 
-The document does not say which date ``answers/getall`` filters on. The tap reads so
+The document does not say which date ``answers/getall`` filters on, nor whether one
+answer holds every response of its window. The tap reads so
 that it loses nothing either way, and meanwhile looks at what comes back: a response
 surveyed well before the window asked for shows the API filters on the answer date; one
 answered well after it shows it filters on the survey date. Whichever it sees first is
@@ -24,6 +25,8 @@ class LearnedReadings:
         """Start knowing nothing."""
         self._logger = logger
         self.getall_date: GetallDate | None = None
+        #: The most responses one getall answer holds, once seen cut short.
+        self.getall_cap: int | None = None
         self._lag_warned = False
 
     def saw_getall_date(self, date: GetallDate, evidence: str) -> None:
@@ -35,6 +38,18 @@ class LearnedReadings:
             "Hello Customer's answers/getall filters on %s: %s. Read accordingly from here on.",
             date,
             evidence,
+        )
+
+    def saw_getall_cap(self, count: int) -> None:
+        """Note that getall cut an answer at ``count`` responses, logging it the first time."""
+        if self.getall_cap is not None:
+            return
+        self.getall_cap = count
+        self._logger.info(
+            "Hello Customer's answers/getall cut an answer at %d responses: the halves of "
+            "its window held more. Windows whose answer reaches %d are read again in halves.",
+            count,
+            count,
         )
 
     def saw_long_lag(self, days: float, lookback_days: int) -> None:

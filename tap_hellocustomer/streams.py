@@ -12,7 +12,7 @@ from singer_sdk.exceptions import FatalAPIError
 from survey_common.nested import FlattensParentPages, HandsPagesToChild
 from survey_common.pagination import DateWindow
 from survey_common.schemas import platform_schemas
-from survey_common.timestamps import parse_timestamp, to_iso_utc
+from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_hellocustomer.client import (
     EDGE_MARGIN,
     MAX_WINDOW_DAYS,
@@ -22,7 +22,7 @@ from tap_hellocustomer.client import (
 )
 from tap_hellocustomer.languages import LANGUAGES
 from tap_hellocustomer.periods import Period, PeriodPaginator
-from tap_hellocustomer.windows import ResponseWindowPaginator, windows_of
+from tap_hellocustomer.windows import ResponseWindowPaginator, SeenResponses, windows_of
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,6 +35,11 @@ if t.TYPE_CHECKING:
 #: Days a rerun reads again before its bookmark unless ``lookback_days`` says otherwise:
 #: with the day since a daily run's bookmark and both edge margins, one call.
 DEFAULT_LOOKBACK_DAYS = 27
+#: Answers of at least this many responses, in steps of :data:`SUSPECT_STEP`, may have
+#: been cut at a cap and are checked by reading their window again in halves.
+SUSPECT_COUNT = 100
+SUSPECT_STEP = 50
+SECOND = dt.timedelta(seconds=1)
 #: Flags of questions whose answer is a number in ``answer_Value``.
 SCORE_FLAGS = (
     "question_HasScoreAnswer",
@@ -86,13 +91,10 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         self._first_run = True
         #: On a rerun, what was answered after this moment is emitted (again).
         self._newer_than: dt.datetime | None = None
-        #: ``uniqueID`` of the responses of the current, the previous and the first window:
-        #: only neighbouring windows overlap (the lookback before ``start_date`` touches
-        #: the first), so memory stays bounded by three windows.
-        self._seen: set[str] = set()
-        self._seen_before: set[str] = set()
-        self._seen_first: set[str] = set()
-        self._windows_read = 0
+        self._seen = SeenResponses(dt.datetime.min.replace(tzinfo=UTC), EDGE_MARGIN)
+        #: Halves of a window read again, with the number of responses that window held.
+        self._halves: dict[DateWindow, int] = {}
+        self._paginator: ResponseWindowPaginator | None = None
 
     @property
     def lookback(self) -> dt.timedelta:
@@ -104,8 +106,7 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         bookmark = self.get_context_state(context).get("replication_key_value")
         self._first_run = not bookmark
         self._newer_than = parse_timestamp(bookmark) - self.lookback if bookmark else None
-        self._seen, self._seen_before, self._seen_first = set(), set(), set()
-        self._windows_read = 0
+        self._halves = {}
         self.current_campaign = str((context or {}).get("campaign_id", ""))
         yield from super().get_records(context)
 
@@ -126,6 +127,7 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
 
     def new_paginator(self, span: DateWindow) -> ResponseWindowPaginator:
         """The span's windows, then on a first run the lookback before it if still needed."""
+        self._seen = SeenResponses(span.start, EDGE_MARGIN)
         margin: list[DateWindow] = []
         if self._first_run and self.lookback:
             margin = windows_of(DateWindow(span.start - self.lookback, span.start), MAX_WINDOW_DAYS)
@@ -157,22 +159,56 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
                 f"{record.get('dateAnswer')!r}, answering {self.last_call()}"
             ) from exc
 
-    def wanted(self, record: dict[str, t.Any]) -> bool:
+    def wanted(self, record: dict[str, t.Any], new: bool) -> bool:
         """Keep a response answered within the run's span and not yet read in this run.
 
         The span runs from ``start_date`` (on a rerun: after the bookmark minus the
         lookback) up to the end of the run, whatever window the response came from.
         """
         answered = self.answered_at(record)
-        if not self.start_date <= answered < self.hellocustomer_tap.sync_end:
+        if not new or not self.start_date <= answered < self.hellocustomer_tap.sync_end:
             return False
-        if self._newer_than is not None and answered <= self._newer_than:
-            return False
+        return self._newer_than is None or answered > self._newer_than
+
+    def note(self, record: dict[str, t.Any]) -> bool:
+        """Remember a response returned by a call; return whether this run had not seen it."""
+        answered = self.answered_at(record)
+        surveyed = optional_timestamp(record.get("dateSurveyed")) or answered
         key = str(record.get("uniqueID"))
-        if key in self._seen or key in self._seen_before or key in self._seen_first:
-            return False
-        self._seen.add(key)
-        return True
+        return self._seen.add(key, min(answered, surveyed), max(answered, surveyed))
+
+    def maybe_cut_short(self, count: int) -> bool:
+        """Tell whether an answer of ``count`` responses may have been cut at a cap.
+
+        The document mentions no cap, but an API that had one would cut at a round
+        number: a count of at least :data:`SUSPECT_COUNT` that is a multiple of
+        :data:`SUSPECT_STEP` is checked, at the cost of two calls; once a cap is seen,
+        every answer that reaches it is.
+        """
+        cap = self.learned.getall_cap
+        if cap is not None:
+            return count >= cap
+        return count >= SUSPECT_COUNT and count % SUSPECT_STEP == 0
+
+    def check_for_cap(self, window: DateWindow, count: int, new: int) -> None:
+        """Read a window again in halves if its answer may be cut short; learn from halves."""
+        if window in self._halves:
+            parent = self._halves.pop(window)
+            if new:
+                self.learned.saw_getall_cap(parent)
+        if not self.maybe_cut_short(count):
+            return
+        if window.end - window.start < 2 * SECOND:
+            raise FatalAPIError(
+                f"Hello Customer returned {count} responses of touchpoint "
+                f"{self.current_campaign} for one second, {to_iso_utc(window.start)}: "
+                "getall seems to cut its answers at that number, and a window cannot be "
+                "shorter, so the tap stops rather than lose responses"
+            )
+        if self._paginator is None:
+            raise RuntimeError("get_new_paginator runs before the first response is parsed")
+        for half in self._paginator.split_current():
+            self._halves[half] = count
 
     def learn_from(self, records: list[dict[str, t.Any]], window: DateWindow) -> None:
         """See from the records' dates which date getall filters on.
@@ -197,16 +233,25 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
                 if lag > self.lookback + EDGE_MARGIN:
                     self.learned.saw_long_lag(lag / dt.timedelta(days=1), self.lookback.days)
 
+    def get_new_paginator(self) -> ResponseWindowPaginator:
+        """Walk the touchpoint's windows, kept to insert halves of a window cut short."""
+        self._paginator = t.cast("ResponseWindowPaginator", super().get_new_paginator())
+        return self._paginator
+
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the window's responses not read yet, and keep them for ``response_answers``."""
         window = self.current_window
         records = self.expect_list(response, self.decoded_body(response), "responses")
         self.learn_from(records, window)
-        if self._windows_read == 1:
-            self._seen_first = self._seen
-        self._seen_before, self._seen = self._seen, set()
-        self._windows_read += 1
-        yield from self.hand_off([record for record in records if self.wanted(record)])
+        self._seen.forget_before(self.path_dates(window)[0])
+        new = [self.note(record) for record in records]
+        self.check_for_cap(window, len(records), sum(new))
+        kept = [
+            record
+            for record, is_new in zip(records, new, strict=True)
+            if self.wanted(record, is_new)
+        ]
+        yield from self.hand_off(kept)
 
     def page_context(self, context: Context | None) -> Context:
         """Name the child's sync of a window by touchpoint and window start."""

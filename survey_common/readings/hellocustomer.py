@@ -53,6 +53,37 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
         ),
     ),
     ReadingPoint(
+        key="hellocustomer.getall-cap",
+        platform="hellocustomer",
+        title="Whether one get-responses answer holds the whole window",
+        quote=(
+            "If you use this request, the start date and end date cannot be more than 31 days "
+            "apart. The response of the GET envelope is a JSON object: [...] (no paging "
+            "parameter, no total)"
+        ),
+        ours="Every response of the window, in one answer: there is no paging.",
+        other=(
+            "An answer holds at most a fixed number of responses (100 in the sandbox), the "
+            "oldest, and says nothing of the rest."
+        ),
+        connector=(
+            "tap-hellocustomer reads a window again in halves when its answer may be cut "
+            "short: a count of at least 100 that is a multiple of 50 (a cap is a round "
+            "number), or once a cap was seen, any answer that reaches it. Halves that hold "
+            "responses the window did not show prove the cap: the tap logs it once and from "
+            "then on halves every window that reaches it, down to one second, where it stops "
+            "with one line rather than lose responses. Under our reading this costs two calls "
+            "for the rare window whose count is such a multiple."
+        ),
+        tests=(
+            f"{_UNIT}::test_a_window_cut_at_a_cap_is_read_again_in_halves",
+            f"{_UNIT}::test_a_round_count_without_a_cap_costs_two_calls_and_changes_nothing",
+            f"{_SANDBOX}::test_getall_answers_at_most_100_under_the_other_reading",
+            f"{_TAP}::test_a_busy_touchpoint_arrives_whole_under_each_reading_of_the_cap",
+        ),
+        probe="",
+    ),
+    ReadingPoint(
         key="hellocustomer.window-31-days",
         platform="hellocustomer",
         title="How 31 days apart is counted",

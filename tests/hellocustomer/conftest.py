@@ -89,6 +89,9 @@ class FakeHelloCustomer:
     #: The date get-responses filters on: ``dateAnswer``, or ``dateSurveyed`` as the
     #: document's other reading would have it.
     filter_on: str = "dateAnswer"
+    #: The most responses one answer holds (the oldest), as a capped API would; ``None``
+    #: for every response of the window.
+    cap: int | None = None
     nps: t.Callable[[Call], dict[str, t.Any]] = lambda call: fixture("nps")
     calls: list[Call] = field(default_factory=list)
 
@@ -99,12 +102,14 @@ class FakeHelloCustomer:
 
     def _responses(self, request: t.Any, context: t.Any) -> list[dict[str, t.Any]]:
         call = self._record("responses", RESPONSES_URL, request)
-        return [
+        selected = [
             r
             for r in self.responses
             if r["campaign_UniqueID"] == call.campaign
             and call.start <= parse_timestamp(r[self.filter_on]) <= call.end
         ]
+        selected.sort(key=lambda r: parse_timestamp(r[self.filter_on]))
+        return selected if self.cap is None else selected[: self.cap]
 
     def _nps(self, request: t.Any, context: t.Any) -> dict[str, t.Any]:
         return self.nps(self._record("nps", NPS_URL, request))

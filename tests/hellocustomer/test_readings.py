@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import typing as t
 
@@ -121,3 +122,49 @@ def test_a_long_survey_to_answer_time_is_warned_about_once(
         "answers/getall filters on dateSurveyed: responses like it can be missed by "
         "incremental runs. Raise lookback_days above that."
     ]
+
+
+def spread(count: int, start: str = "2024-01-02T00:00:00Z") -> list[dict[str, t.Any]]:
+    """``count`` responses an hour apart from ``start``, each surveyed an hour earlier."""
+    first = dt.datetime.fromisoformat(start)
+    return [
+        response(
+            f"r{n}",
+            (first + dt.timedelta(hours=n)).isoformat(),
+            date_surveyed=(first + dt.timedelta(hours=n - 1)).isoformat(),
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_window_cut_at_a_cap_is_read_again_in_halves(
+    api: FakeHelloCustomer, config: dict[str, t.Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    api.responses, api.cap = spread(200), 100  # 200 hours: within the ten days read
+
+    with caplog.at_level(logging.INFO):
+        output = run_tap(TapHelloCustomer, config)
+
+    got = [r["uniqueID"] for r in output.records("responses")]
+    assert len(got) == len(set(got)) == 200
+    learned = [m for m in caplog.messages if "cut an answer at 100 responses" in m]
+    assert len(learned) == 1
+    windows = api.windows()
+    assert windows[0] == ("2024-01-01T00:00:00+00:00", "2024-01-11T00:00:00+00:00")
+    # The window, then its halves, each halved again while it reaches the cap.
+    assert windows[1] == ("2024-01-01T00:00:00+00:00", "2024-01-06T00:00:00+00:00")
+    assert ("2024-01-06T00:00:00+00:00", "2024-01-11T00:00:00+00:00") in windows
+
+
+def test_a_round_count_without_a_cap_costs_two_calls_and_changes_nothing(
+    api: FakeHelloCustomer, config: dict[str, t.Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    api.responses = spread(150)
+
+    with caplog.at_level(logging.INFO):
+        output = run_tap(TapHelloCustomer, config)
+
+    got = [r["uniqueID"] for r in output.records("responses")]
+    assert len(got) == len(set(got)) == 150
+    assert len(api.windows()) == 3  # the window, then its halves
+    assert not [m for m in caplog.messages if "cut an answer" in m]

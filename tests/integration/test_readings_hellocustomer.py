@@ -188,3 +188,36 @@ def test_a_response_changed_after_a_run_has_its_new_values_after_the_next_run(
     assert newer in {r["uniqueID"] for r in second.output.records("responses")}
     # The cost of the lookback: one responses call, and the open NPS month again.
     assert stats(sandbox)["calls"] - calls == 2
+
+
+@pytest.fixture
+def busy(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """A sandbox with about 150 responses per touchpoint in every 28 days."""
+    switched = request.param
+    with SandboxServer(
+        tmp_path / "sandbox.db",
+        seed=9,
+        size=2000,
+        hellocustomer_min_interval=INTERVAL,
+        readings=None if switched == "ours" else readings_from_text(switched),
+    ) as server:
+        yield server
+
+
+@pytest.mark.parametrize("busy", ["ours", "hellocustomer.getall-cap", "all"], indirect=True)
+def test_a_busy_touchpoint_arrives_whole_under_each_reading_of_the_cap(
+    busy: SandboxServer, tmp_path: Path
+) -> None:
+    end = START + dt.timedelta(days=56)
+    config = config_for(busy, end_date=end.isoformat())
+
+    run = run_tap_process("tap_hellocustomer", config, tmp_path)
+
+    got = [r["uniqueID"] for r in run.output.records("responses")]
+    expected = answered_between(tmp_path, START, end)
+    assert len(expected) > 2 * 200  # more than two answers of 100 per touchpoint
+    assert len(got) == len(set(got))
+    assert set(got) == expected
+    capped = "hellocustomer.getall-cap" in health(busy)["other_readings"]
+    assert ("cut an answer at 100 responses" in run.stderr) is capped
+    assert stats(busy)["rate_limited"] == 0

@@ -58,7 +58,10 @@ def test_the_probe_settles_every_point_as_the_sandbox_reads_it(
     found = dict(line.split(": ", 1) for line in lines if line.startswith("hellocustomer."))
     expected = {key: "other" if switched in {key, "all"} else "ours" for key in POINTS}
     assert {key: value.split(" ")[0] for key, value in found.items()} == expected
-    assert lines[-1] == "not settled by a read-only call: hellocustomer.addmultiple-refusal"
+    assert lines[-1] == (
+        "not settled by a read-only call: hellocustomer.getall-cap,"
+        " hellocustomer.addmultiple-refusal"
+    )
     output = "\n".join(lines)
     assert HELLOCUSTOMER_TOKEN not in output
     with sqlite3.connect(tmp_path / "sandbox.db") as db:

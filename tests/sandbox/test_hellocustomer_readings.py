@@ -237,3 +237,20 @@ def test_guids_in_upper_case_are_refused_under_the_other_reading(guid_case: Sand
     else:
         assert (by_path.status_code, by_body.status_code) == (200, 200)
         assert len(added_emails(guid_case)) == 3
+
+
+@pytest.fixture
+def capped(tmp_path: Path, reading: str) -> Iterator[Sandbox]:
+    yield from sandbox_for(tmp_path, "hellocustomer.getall-cap", reading)
+
+
+def test_getall_answers_at_most_100_under_the_other_reading(capped: Sandbox) -> None:
+    day = datetime(2025, 6, 10, tzinfo=UTC)
+    for hour in range(120):
+        capped.add_response(day + timedelta(minutes=10 * hour))
+
+    answer = capped.api.responses(TOUCHPOINT_STORE_VISIT, day, day + timedelta(days=1))
+
+    dates = [row["dateAnswer"] for row in answer.json()]
+    assert len(dates) == (100 if capped.other else 120)
+    assert dates == sorted(dates)  # the oldest first

@@ -10,6 +10,8 @@ at dates only; no record data reaches the output.
 - ``hellocustomer.guid-case``: a day asked with the touchpoint's GUID in upper case.
 - ``hellocustomer.window-31-days``: one window of 30 days and 23 hours from noon, which
   touches 32 calendar days: a 400 about 31 days means calendar days.
+- ``hellocustomer.nps-date``: the NPS of a week within the first window read, compared
+  with that week's responses counted by answer date and by survey date.
 - ``hellocustomer.path-date-zone`` and ``hellocustomer.path-date-bounds``: a window of
   the one second a response was selected by, written in UTC: the response back means
   UTC with the end included; back only when the window goes a second further, UTC with
@@ -61,6 +63,7 @@ def probe(config: Mapping[str, Any]) -> Iterator[Finding]:
     yield date
     if sample is not None:
         yield from checks.zone_and_bounds(sample)
+    yield checks.nps_date(start)
 
 
 class _Checks:
@@ -69,6 +72,11 @@ class _Checks:
     def __init__(self, client: ProbeClient, campaign: str) -> None:
         self._client = client
         self._campaign = campaign
+        #: The responses of the first window read, for recounting an NPS figure.
+        self.first_records: list[dict[str, Any]] = []
+        #: What path dates were found to be: their offset from UTC, whether the end counts.
+        self.offset = dt.timedelta(0)
+        self.end_included = True
 
     def getall(
         self, start: dt.datetime, end: dt.datetime, campaign: str | None = None
@@ -113,7 +121,9 @@ class _Checks:
         for _ in range(MAX_WINDOWS):
             path_start, path_end = window.start - EDGE_MARGIN, window.end + EDGE_MARGIN
             _, body = self.getall(path_start, path_end)
-            for record in body if isinstance(body, list) else []:
+            records = [record for record in body or [] if isinstance(record, dict)]
+            self.first_records = self.first_records or records
+            for record in records:
                 answered, surveyed = _date(record, "dateAnswer"), _date(record, "dateSurveyed")
                 if answered is None or surveyed is None:
                     continue
@@ -145,11 +155,13 @@ class _Checks:
             zone = "UTC" if not offset else f"UTC+{offset.seconds // 3600}"
             reading: Reading = "ours" if not offset else "other"
             asked = f"asked the second of a response as {zone}"  # not its date: record data
+            self.offset = offset
             if self.holds(written, written, unique_id):
                 yield Finding("hellocustomer.path-date-zone", reading, f"{asked}: found")
                 yield Finding("hellocustomer.path-date-bounds", "ours", f"{asked} to itself: found")
                 return
             if self.holds(written, written + _SECOND, unique_id):
+                self.end_included = False
                 yield Finding("hellocustomer.path-date-zone", reading, f"{asked}: found")
                 yield Finding(
                     "hellocustomer.path-date-bounds",
@@ -157,11 +169,56 @@ class _Checks:
                     f"{asked} to itself: not found; to a second later: found",
                 )
                 return
+        self.offset = dt.timedelta(0)
         yield Finding(
             "hellocustomer.path-date-zone",
             "other",
             "the second of a response, asked as UTC, UTC+1 and UTC+2: not found",
         )
+
+    def nps_date(self, start: dt.datetime) -> Finding:
+        """Compare the API's NPS of a week with the week's responses counted by either date.
+
+        The week lies within the first window read, whose responses are at hand; the
+        path dates are written as the previous checks found the API reads them.
+        """
+        key = "hellocustomer.nps-date"
+        week = DateWindow(start + dt.timedelta(days=7), start + dt.timedelta(days=14))
+        last = week.end if not self.end_included else week.end - _SECOND
+        path = (
+            f"/campaign/{self._campaign}/analysis/nps/getnpsscore/"
+            f"{api_date(week.start + self.offset)}/{api_date(last + self.offset)}"
+        )
+        _, body = self._client.call("POST", path, json_body=[])
+        by_answer = _nps_shares(self.first_records, "dateAnswer", week)
+        by_survey = _nps_shares(self.first_records, "dateSurveyed", week)
+        api = (body or {}).get("promoters"), (body or {}).get("detractors")
+        if by_answer == by_survey:
+            evidence = "the week's responses give the same figure by either date"
+            return Finding(key, "unsettled", evidence)
+        if api == by_answer:
+            return Finding(key, "ours", "the API's NPS of a week matches its count by dateAnswer")
+        if api == by_survey:
+            evidence = "the API's NPS of a week matches its count by dateSurveyed"
+            return Finding(key, "other", evidence)
+        return Finding(key, "unsettled", "the API's NPS of a week matches neither count")
+
+
+def _nps_shares(records: list[dict[str, Any]], field: str, week: DateWindow) -> tuple[float, float]:
+    """Promoters' and detractors' shares (percent, two decimals) of the week's NPS answers."""
+    scores = [
+        answer.get("answer_Value")
+        for record in records
+        if (moment := _date(record, field)) is not None and week.start <= moment < week.end
+        for answer in record.get("answerQuestions") or []
+        if isinstance(answer, dict) and answer.get("question_HasNpsValueAnswer")
+    ]
+    values = [score for score in scores if isinstance(score, int | float)]
+    if not values:
+        return 0, 0
+    promoters = sum(score >= 9 for score in values)  # noqa: PLR2004 - NPS promoters
+    detractors = sum(score <= 6 for score in values)  # noqa: PLR2004 - NPS detractors
+    return round(100 * promoters / len(values), 2), round(100 * detractors / len(values), 2)
 
 
 def _date(record: Any, field: str) -> dt.datetime | None:

@@ -16,7 +16,8 @@ match in any case, as on the vendor's ASP.NET server; dates in paths are
   (``hellocustomer.getall-date``), at most 31 calendar days counted inclusively
   (``hellocustomer.window-31-days``), the oldest 100 only (``hellocustomer.getall-cap``).
 - ``POST /campaign/{touchpoint}/analysis/nps/getnpsscore/{startDate}/{endDate}``: the NPS
-  of the responses answered within the inclusive window; an optional JSON body
+  of the responses answered (surveyed, under the other reading of
+  ``hellocustomer.nps-date``) within the inclusive window; an optional JSON body
   ``[{"key": ..., "filterValues": [...]}]`` keeps respondents whose key value is one of the
   values (all filters must hold).
 - ``POST /campaign/{touchpoint}/answers/add``: store a response answered now; answers 200
@@ -121,6 +122,7 @@ PATH_DATE_ZONE = "hellocustomer.path-date-zone"
 ADDMULTIPLE_REFUSAL = "hellocustomer.addmultiple-refusal"
 GUID_CASE = "hellocustomer.guid-case"
 GETALL_CAP = "hellocustomer.getall-cap"
+NPS_DATE = "hellocustomer.nps-date"
 GETALL_CAPPED_AT = 100
 """The most responses one get-responses answer holds under the other reading of the cap."""
 #: Body fields that hold GUIDs, by lower-case name.
@@ -375,8 +377,9 @@ class HelloCustomer:
             body = decode_json(request.body)
             filters = nps_filters(body)
             start, end = self._window(request)
+            column = "date_surveyed" if self._readings.other(NPS_DATE) else "date_answer"
             counts = hellocustomer_store.nps_counts(
-                connection, touchpoint.guid, start, end, filters
+                connection, touchpoint.guid, start, end, filters, column=column
             )
         return json_response(nps_figures(counts))
 

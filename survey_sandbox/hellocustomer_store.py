@@ -539,8 +539,10 @@ def nps_counts(
     start: int,
     end: int,
     filters: Sequence[tuple[str, Sequence[str]]],
+    *,
+    column: str = "date_answer",
 ) -> NpsCounts:
-    """Count a touchpoint's NPS answers within ``[start, end]`` by group.
+    """Count a touchpoint's NPS answers whose response's ``column`` is in ``[start, end]``.
 
     Promoters score 9 or 10, detractors 0 to 6; the rest are passive.
 
@@ -551,6 +553,8 @@ def nps_counts(
         end: Last answer time included.
         filters: ``(key, values)`` pairs: a response counts only when, for every pair, its
             respondent has that key with one of the values.
+        column: The response date the window applies to: ``date_answer`` or
+            ``date_surveyed``.
     """
     clauses = []
     params: dict[str, object] = {"touchpoint": touchpoint_guid, "start": start, "end": end}
@@ -563,6 +567,6 @@ def nps_counts(
             f" WHERE k.respondent_id = r.respondent_id AND k.key = :key_{number}"
             f" AND k.value IN ({', '.join(names)}))"
         )
-    sql = _NPS_SELECT + _window("date_answer") + "".join(clauses)
+    sql = _NPS_SELECT + _window(column) + "".join(clauses)
     row = connection.execute(sql, params).fetchone()
     return NpsCounts(int(row[0]), int(row[1]), int(row[2]))

@@ -161,6 +161,30 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
         ),
     ),
     ReadingPoint(
+        key="hellocustomer.nps-date",
+        platform="hellocustomer",
+        title="Which date the NPS of a period counts by",
+        quote=".../analysis/nps/getnpsscore/{startDate}/{endDate}",
+        ours="The answer date: the NPS of what was answered in the period.",
+        other="The survey date: the NPS of those surveyed in the period, whenever they answered.",
+        connector=(
+            "tap-hellocustomer emits the API's figure for each period under either: a figure "
+            "cannot be recounted from responses without reading them all. Under the survey "
+            "date the open period's figure still changes after the period (late answers), so "
+            "a rerun reads the last period again, as it does anyway; earlier periods may "
+            "still move. The probe tells which date the account's API uses."
+        ),
+        tests=(
+            f"{_SANDBOX}::test_nps_counts_by_the_survey_date_under_the_other_reading",
+            f"{_TAP}::test_nps_is_the_apis_figure_of_each_period_under_either_date",
+            f"{_PROBE}::test_the_probe_settles_every_point_as_the_sandbox_reads_it",
+        ),
+        probe=(
+            "Recounts one period's NPS from its responses by answer date and by survey date "
+            "and compares both with the API's figure."
+        ),
+    ),
+    ReadingPoint(
         key="hellocustomer.guid-case",
         platform="hellocustomer",
         title="The case of GUIDs",

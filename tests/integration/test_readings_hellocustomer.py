@@ -15,11 +15,13 @@ import requests
 
 from survey_common.readings import readings_from_text
 from survey_common.timestamps import UTC
+from survey_sandbox.hellocustomer import nps_figures
 from survey_sandbox.hellocustomer_seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,
     TOUCHPOINT_STORE_VISIT,
 )
+from survey_sandbox.hellocustomer_store import nps_counts
 from survey_sandbox.server import SandboxServer
 from tests.integration.conftest import BOTH_READINGS, run_tap_process
 
@@ -221,3 +223,26 @@ def test_a_busy_touchpoint_arrives_whole_under_each_reading_of_the_cap(
     capped = "hellocustomer.getall-cap" in health(busy)["other_readings"]
     assert ("cut an answer at 100 responses" in run.stderr) is capped
     assert stats(busy)["rate_limited"] == 0
+
+
+@pytest.mark.parametrize("sandbox", ["ours", "hellocustomer.nps-date"], indirect=True)
+def test_nps_is_the_apis_figure_of_each_period_under_either_date(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    column = "date_surveyed" if health(sandbox)["other_readings"] else "date_answer"
+
+    run = run_tap_process("tap_hellocustomer", config_for(sandbox), tmp_path)
+
+    records = run.output.records("nps")
+    assert len(records) == len(TOUCHPOINTS) * 3  # March, April, May
+    figures = ("nps", "detractors", "passive", "promoters")
+    connection = sqlite3.connect(f"file:{tmp_path / 'sandbox.db'}?mode=ro", uri=True)
+    try:
+        for record in records:
+            start = int(dt.datetime.fromisoformat(record["period_start"]).timestamp())
+            end = int(dt.datetime.fromisoformat(record["period_end"]).timestamp()) - 1
+            counts = nps_counts(connection, record["campaign_id"], start, end, [], column=column)
+            own = nps_figures(counts)
+            assert {k: record[k] for k in figures} == {k: own[k] for k in figures}
+    finally:
+        connection.close()

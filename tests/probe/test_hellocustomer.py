@@ -23,6 +23,7 @@ POINTS = (
     "hellocustomer.path-date-bounds",
     "hellocustomer.path-date-zone",
     "hellocustomer.guid-case",
+    "hellocustomer.nps-date",
 )
 
 

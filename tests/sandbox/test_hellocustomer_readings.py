@@ -254,3 +254,33 @@ def test_getall_answers_at_most_100_under_the_other_reading(capped: Sandbox) -> 
     dates = [row["dateAnswer"] for row in answer.json()]
     assert len(dates) == (100 if capped.other else 120)
     assert dates == sorted(dates)  # the oldest first
+
+
+@pytest.fixture
+def nps_date(tmp_path: Path, reading: str) -> Iterator[Sandbox]:
+    yield from sandbox_for(tmp_path, "hellocustomer.nps-date", reading)
+
+
+def test_nps_counts_by_the_survey_date_under_the_other_reading(nps_date: Sandbox) -> None:
+    answered = datetime(2025, 6, 10, 12, tzinfo=UTC)
+    body = {
+        "campaign_UniqueID": TOUCHPOINT_STORE_VISIT,
+        "dateAnswer": answered.isoformat(),
+        "dateSurveyed": (answered - timedelta(days=5)).isoformat(),
+        "answers": [{"sortOrder": 3, "score": 10}],  # the NPS question
+    }
+    created = requests.post(
+        f"{nps_date.server.url}/_sandbox/hellocustomer/responses", json=body, timeout=10
+    )
+    assert created.status_code == 201, created.text
+
+    by_answer = nps_date.api.nps(
+        TOUCHPOINT_STORE_VISIT, answered - timedelta(days=1), answered + timedelta(days=1)
+    ).json()
+    by_survey = nps_date.api.nps(
+        TOUCHPOINT_STORE_VISIT, answered - timedelta(days=6), answered - timedelta(days=4)
+    ).json()
+
+    counted, empty = (by_survey, by_answer) if nps_date.other else (by_answer, by_survey)
+    assert counted["promoters"] == 100
+    assert empty["promoters"] == 0

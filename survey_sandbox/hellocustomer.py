@@ -7,16 +7,28 @@ match in any case, as on the vendor's ASP.NET server; dates in paths are
 - ``POST /Campaign/{touchpoint}/Respondent/Add``: add one respondent (JSON object);
   answers 201 with the body echoed.
 - ``POST /campaign/{touchpoint}/respondent/addmultipletocache``: add respondents (JSON
-  array), all or none; answers 200 with the array echoed.
+  array), all or none; answers 200 with the array echoed. Under the other reading of
+  ``hellocustomer.addmultiple-refusal`` it adds the good ones and answers 200 with
+  ``{"added": [...], "refused": [{"index", "email", "message"}]}`` (400 when none is good).
 - ``GET /campaign/{touchpoint}/answers/getall/{startDate}/{endDate}``: the responses
   answered within the inclusive window, at most 31 days long, oldest first, as a JSON
-  array without paging.
+  array without paging. Under the other readings: surveyed instead of answered
+  (``hellocustomer.getall-date``), at most 31 calendar days counted inclusively
+  (``hellocustomer.window-31-days``), the oldest 100 only (``hellocustomer.getall-cap``).
 - ``POST /campaign/{touchpoint}/analysis/nps/getnpsscore/{startDate}/{endDate}``: the NPS
-  of the responses answered within the inclusive window; an optional JSON body
+  of the responses answered (surveyed, under the other reading of
+  ``hellocustomer.nps-date``) within the inclusive window; an optional JSON body
   ``[{"key": ..., "filterValues": [...]}]`` keeps respondents whose key value is one of the
   values (all filters must hold).
 - ``POST /campaign/{touchpoint}/answers/add``: store a response answered now; answers 200
   with the response as get-responses shows it.
+
+GUIDs match in any case; under the other reading of ``hellocustomer.guid-case`` one in
+the path or in a body's GUID field that is not in lower case is refused with 400.
+
+Path dates are UTC and both ends are included; under the other readings they are the
+account's local time, Europe/Brussels (``hellocustomer.path-date-zone``), and the end is
+excluded (``hellocustomer.path-date-bounds``), for responses and NPS alike.
 
 Every call counts against the token's throttle: a call less than the minimum interval
 (1 second unless configured) after the token's last admitted call answers 429 with
@@ -34,17 +46,23 @@ Admin (no authentication, no throttle), for tests and CI pipelines:
   "text"? | "boolean"? | "options"?}]}``; stores a response (answers drawn at random when
   not given; ISO 8601 dates, default now; default language the touchpoint's first) and
   answers 201 with it.
+- ``PATCH /_sandbox/hellocustomer/responses/{guid}``: JSON with any of
+  ``hasBeenContacted``, ``hasBeenForwarded``, ``hasBeenDisabledForReview`` (booleans):
+  changes a response after its answer, as users do when they follow it up; answers 200
+  with the response.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from survey_common.readings import Readings
 from survey_sandbox import hellocustomer_seed, hellocustomer_store
@@ -91,6 +109,40 @@ from survey_sandbox.web import HttpError, Request, Response, body_instant, json_
 
 MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60
 """The longest get-responses window: 31 days."""
+MAX_CALENDAR_DAYS = 31
+"""The most calendar days one get-responses window may touch, counted inclusively."""
+ACCOUNT_ZONE = ZoneInfo("Europe/Brussels")
+"""The account's local time, which path dates are in under the other reading."""
+WINDOW_TOO_LONG = "The start date and end date cannot be more than 31 days apart"
+
+GETALL_DATE = "hellocustomer.getall-date"
+WINDOW_31_DAYS = "hellocustomer.window-31-days"
+PATH_DATE_BOUNDS = "hellocustomer.path-date-bounds"
+PATH_DATE_ZONE = "hellocustomer.path-date-zone"
+ADDMULTIPLE_REFUSAL = "hellocustomer.addmultiple-refusal"
+GUID_CASE = "hellocustomer.guid-case"
+GETALL_CAP = "hellocustomer.getall-cap"
+NPS_DATE = "hellocustomer.nps-date"
+GETALL_CAPPED_AT = 100
+"""The most responses one get-responses answer holds under the other reading of the cap."""
+#: Body fields that hold GUIDs, by lower-case name.
+_GUID_FIELDS = frozenset(
+    {
+        "campaign_uniqueid",
+        "language_uniqueid",
+        "languageuniqueid",
+        "companyuniqueid",
+        "questionitemuniqueid",
+    }
+)
+_GUID_IN_PATH = re.compile(
+    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+)
+_CHANGEABLE = {
+    "hasBeenContacted": "has_been_contacted",
+    "hasBeenForwarded": "has_been_forwarded",
+    "hasBeenDisabledForReview": "has_been_disabled_for_review",
+}
 
 _NOT_PROVIDED = (
     "The authorisation of the call failed: API token has not been provided in the API call"
@@ -197,6 +249,7 @@ class HelloCustomer:
         self._admin = Router()
         self._admin.add("GET", "/stats", self._admin_stats)
         self._admin.add("POST", "/responses", self._admin_create_response)
+        self._admin.add("PATCH", "/responses/{guid}", self._admin_change_response)
 
     def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
         """Create and seed the platform's tables unless the store already holds this seeding.
@@ -214,6 +267,8 @@ class HelloCustomer:
             wait = self._throttle.admit(token)
             if wait is not None:
                 return _too_many_requests(self._throttle.min_interval, wait)
+            if self._readings.other(GUID_CASE):
+                _refuse_guids_not_in_lower_case(request, path)
             return self._api.dispatch(request, path.lower())
         except HttpError as error:
             return _error(error)
@@ -262,6 +317,8 @@ class HelloCustomer:
             if not isinstance(body, list):
                 raise HttpError(400, JSON_MODEL_INVALID)
             now = now_epoch()
+            if self._readings.other(ADDMULTIPLE_REFUSAL):
+                return _add_the_good_ones(connection, touchpoint, body, now)
             drafts = [
                 parse_respondent(item, touchpoint, added_by=ADDED_BY_CACHE, created_at=now)
                 for item in body
@@ -273,23 +330,56 @@ class HelloCustomer:
         """List a touchpoint's responses answered within a window of at most 31 days."""
         with self._store.transaction() as connection:
             touchpoint = _own_touchpoint(connection, request)
-            start, end = _window(request)
-            if end - start > MAX_WINDOW_SECONDS:
-                raise HttpError(
-                    400, "The start date and end date cannot be more than 31 days apart"
-                )
-            rows = hellocustomer_store.list_responses(connection, touchpoint.guid, start, end)
-        return json_response(_render_responses(rows))
+            self._check_span(request)
+            start, end = self._window(request)
+            column = "date_surveyed" if self._readings.other(GETALL_DATE) else "date_answer"
+            rows = hellocustomer_store.list_responses(
+                connection, touchpoint.guid, start, end, column
+            )
+        rendered = _render_responses(rows)
+        if self._readings.other(GETALL_CAP):
+            rendered = rendered[:GETALL_CAPPED_AT]
+        return json_response(rendered)
+
+    def _check_span(self, request: Request) -> None:
+        """Refuse a window more than 31 days long, as a duration or in calendar days.
+
+        Raises:
+            HttpError: 400 with the document's words.
+        """
+        start = parse_path_date(request.path_params["start"], "startDate")
+        end = parse_path_date(request.path_params["end"], "endDate")
+        if self._readings.other(WINDOW_31_DAYS):
+            days = (end // 86400) - (start // 86400) + 1  # calendar days touched, both ends
+            if days > MAX_CALENDAR_DAYS:
+                raise HttpError(400, WINDOW_TOO_LONG)
+        elif end - start > MAX_WINDOW_SECONDS:
+            raise HttpError(400, WINDOW_TOO_LONG)
+
+    def _window(self, request: Request) -> tuple[int, int]:
+        """Read the path's window as the inclusive instants ``[start, end]`` it selects.
+
+        Raises:
+            HttpError: 400 when either date is not ``yyyyMMddHHmmss`` or the end precedes
+                the start.
+        """
+        start, end = _window(request)
+        if self._readings.other(PATH_DATE_ZONE):
+            start, end = _from_account_time(start), _from_account_time(end)
+        if self._readings.other(PATH_DATE_BOUNDS):
+            end -= 1  # the end is excluded: its own second is not selected
+        return start, end
 
     def _nps_score(self, request: Request) -> Response:
         """Compute a touchpoint's NPS over a window, for respondents matching the filters."""
         with self._store.transaction() as connection:
             touchpoint = _own_touchpoint(connection, request)
             body = decode_json(request.body)
-            start, end = _window(request)
             filters = nps_filters(body)
+            start, end = self._window(request)
+            column = "date_surveyed" if self._readings.other(NPS_DATE) else "date_answer"
             counts = hellocustomer_store.nps_counts(
-                connection, touchpoint.guid, start, end, filters
+                connection, touchpoint.guid, start, end, filters, column=column
             )
         return json_response(nps_figures(counts))
 
@@ -356,6 +446,88 @@ class HelloCustomer:
             [response_id] = hellocustomer_store.insert_responses(connection, [draft])
             rows = hellocustomer_store.get_response(connection, response_id)
         return json_response(_render_responses(rows)[0], 201)
+
+    def _admin_change_response(self, request: Request) -> Response:
+        """Change a response's follow-up flags, as a user does after the answer."""
+        body = request.json_body()
+        unknown = sorted(set(body) - set(_CHANGEABLE))
+        if unknown or not body:
+            raise HttpError(400, f"Give any of {', '.join(_CHANGEABLE)}, nothing else")
+        if not all(isinstance(value, bool) for value in body.values()):
+            raise HttpError(400, "Each changed field takes true or false")
+        guid = canonical_guid(request.path_params["guid"]) or ""
+        with self._store.transaction() as connection:
+            response_id = hellocustomer_store.change_response(
+                connection, guid, {_CHANGEABLE[name]: value for name, value in body.items()}
+            )
+            if response_id is None:
+                raise HttpError(404, f"No response {request.path_params['guid']}")
+            rows = hellocustomer_store.get_response(connection, response_id)
+        return json_response(_render_responses(rows)[0])
+
+
+def _refuse_guids_not_in_lower_case(request: Request, path: str) -> None:
+    """Refuse a GUID in the path or in a GUID field of the body that is not in lower case.
+
+    Raises:
+        HttpError: 400 naming the GUID, as an unknown one.
+    """
+    found = _GUID_IN_PATH.findall(path)
+    try:
+        body = json.loads(request.body) if request.body.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = None
+    found += list(_guid_fields(body))
+    for guid in found:
+        if guid != guid.lower():
+            raise HttpError(400, f"The GUID {guid} was not found: GUIDs are written in lower case")
+
+
+def _guid_fields(value: object) -> Iterator[str]:
+    """Yield the text of every GUID field at any depth of a JSON value."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _guid_fields(item)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if str(name).lower() in _GUID_FIELDS and isinstance(item, str):
+                yield item
+            else:
+                yield from _guid_fields(item)
+
+
+def _from_account_time(local: int) -> int:
+    """Read a path instant written in the account's local time, returning true UTC seconds."""
+    written = datetime.fromtimestamp(local, timezone.utc).replace(tzinfo=None)
+    return int(written.replace(tzinfo=ACCOUNT_ZONE).timestamp())
+
+
+def _add_the_good_ones(
+    connection: sqlite3.Connection, touchpoint: Touchpoint, body: list[Any], now: int
+) -> Response:
+    """Add the respondents that pass, and list the others with the document's messages.
+
+    Raises:
+        HttpError: 400 with the first message when no respondent passes.
+    """
+    drafts: list[RespondentDraft] = []
+    refused: list[dict[str, Any]] = []
+    messages: list[str] = []
+    for index, item in enumerate(body):
+        try:
+            drafts.append(
+                parse_respondent(item, touchpoint, added_by=ADDED_BY_CACHE, created_at=now)
+            )
+        except HttpError as error:
+            email = item.get("email") if isinstance(item, dict) else None
+            refused.append({"index": index, "email": email, "message": error.message})
+            messages.append(error.message)
+    if not drafts:
+        raise HttpError(400, messages[0])
+    hellocustomer_store.insert_respondents(connection, drafts)
+    bad = {entry["index"] for entry in refused}
+    added = [item for index, item in enumerate(body) if index not in bad]
+    return json_response({"added": added, "refused": refused})
 
 
 def _error(error: HttpError) -> Response:

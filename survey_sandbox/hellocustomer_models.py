@@ -44,6 +44,7 @@ QUESTION_WRONG = "The questionItemUniqueId of an answer is not correct"
 DATE_FORMAT = "yyyyMMddHHmmss"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOTS_MISPLACED = re.compile(r"\.\.|^\.|\.@|@\.|\.$")
 _PATH_DATE = re.compile(r"^\d{14}$")
 _GUID_HYPHENATED = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.IGNORECASE)
 _GUID_DIGITS = re.compile(r"^[0-9a-f]{32}$", re.IGNORECASE)
@@ -150,12 +151,15 @@ def optional_text(value: object, message: str) -> str | None:
 
 
 def check_email(value: str | None) -> str | None:
-    """Check an email address's shape.
+    """Check an email address's shape, as strictly as .NET's ``MailAddress``.
+
+    Beyond ``name@domain.tld``, dots may not be doubled nor open or close a part:
+    stricter than the shape check clients make, as a real platform's check can be.
 
     Raises:
         HttpError: 400 with the document's message naming the address.
     """
-    if value is not None and not _EMAIL.match(value):
+    if value is not None and (not _EMAIL.match(value) or _DOTS_MISPLACED.search(value)):
         raise HttpError(400, f"The respondent email {value} is invalid")
     return value
 

@@ -446,7 +446,15 @@ _ANSWER_SELECT = """
     ORDER BY a.response_id, q.sort_order
 """
 
-_WINDOW = "WHERE r.touchpoint_guid = :touchpoint AND r.date_answer BETWEEN :start AND :end"
+#: The date columns a window may filter on.
+DATE_COLUMNS = ("date_answer", "date_surveyed")
+
+
+def _window(column: str) -> str:
+    """Select a touchpoint's responses whose ``column`` lies within ``[:start, :end]``."""
+    if column not in DATE_COLUMNS:
+        raise ValueError(f"responses are not filtered on {column!r}")
+    return f"WHERE r.touchpoint_guid = :touchpoint AND r.{column} BETWEEN :start AND :end"
 
 
 def _response_rows(
@@ -463,11 +471,15 @@ def _response_rows(
 
 
 def list_responses(
-    connection: sqlite3.Connection, touchpoint_guid: str, start: int, end: int
+    connection: sqlite3.Connection,
+    touchpoint_guid: str,
+    start: int,
+    end: int,
+    column: str = "date_answer",
 ) -> ResponseRows:
-    """Return a touchpoint's responses answered within ``[start, end]``, both inclusive."""
+    """Return a touchpoint's responses whose ``column`` lies within ``[start, end]``, inclusive."""
     return _response_rows(
-        connection, _WINDOW, {"touchpoint": touchpoint_guid, "start": start, "end": end}
+        connection, _window(column), {"touchpoint": touchpoint_guid, "start": start, "end": end}
     )
 
 
@@ -475,6 +487,34 @@ def get_response(connection: sqlite3.Connection, response_id: int) -> ResponseRo
     """Return one response, shaped as in :func:`list_responses`."""
     return _response_rows(connection, "WHERE r.id = :id", {"id": response_id})
 
+
+def change_response(
+    connection: sqlite3.Connection, guid: str, flags: Mapping[str, bool]
+) -> int | None:
+    """Set follow-up flags of a response; return its id, or ``None`` when there is none.
+
+    Args:
+        connection: Where to write.
+        guid: The response's GUID, lower case.
+        flags: New values by column: ``has_been_contacted``, ``has_been_forwarded`` or
+            ``has_been_disabled_for_review``.
+    """
+    row = connection.execute(
+        "SELECT id FROM hellocustomer_responses WHERE guid = ?", (guid,)
+    ).fetchone()
+    if row is None:
+        return None
+    for column, value in flags.items():
+        if column not in _FLAG_COLUMNS:
+            raise ValueError(f"{column!r} is not a follow-up flag")
+        connection.execute(
+            f"UPDATE hellocustomer_responses SET {column} = ? WHERE id = ?",  # noqa: S608 - column checked above
+            (int(value), row["id"]),
+        )
+    return int(row["id"])
+
+
+_FLAG_COLUMNS = ("has_been_contacted", "has_been_forwarded", "has_been_disabled_for_review")
 
 _NPS_SELECT = """
     SELECT COUNT(*), COALESCE(SUM(a.value >= 9), 0), COALESCE(SUM(a.value <= 6), 0)
@@ -499,8 +539,10 @@ def nps_counts(
     start: int,
     end: int,
     filters: Sequence[tuple[str, Sequence[str]]],
+    *,
+    column: str = "date_answer",
 ) -> NpsCounts:
-    """Count a touchpoint's NPS answers within ``[start, end]`` by group.
+    """Count a touchpoint's NPS answers whose response's ``column`` is in ``[start, end]``.
 
     Promoters score 9 or 10, detractors 0 to 6; the rest are passive.
 
@@ -511,6 +553,8 @@ def nps_counts(
         end: Last answer time included.
         filters: ``(key, values)`` pairs: a response counts only when, for every pair, its
             respondent has that key with one of the values.
+        column: The response date the window applies to: ``date_answer`` or
+            ``date_surveyed``.
     """
     clauses = []
     params: dict[str, object] = {"touchpoint": touchpoint_guid, "start": start, "end": end}
@@ -523,6 +567,6 @@ def nps_counts(
             f" WHERE k.respondent_id = r.respondent_id AND k.key = :key_{number}"
             f" AND k.value IN ({', '.join(names)}))"
         )
-    sql = _NPS_SELECT + _WINDOW + "".join(clauses)
+    sql = _NPS_SELECT + _window(column) + "".join(clauses)
     row = connection.execute(sql, params).fetchone()
     return NpsCounts(int(row[0]), int(row[1]), int(row[2]))

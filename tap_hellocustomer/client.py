@@ -1,8 +1,11 @@
 """The Hello Customer API as streams see it: token header, pacing, date windows in paths, errors.
 
 Hello Customer refuses more than one call per second per client, writes date filters
-into the path as ``yyyyMMddHHmmss`` (UTC, both ends included) and lets one call cover
-at most 31 days, without paging. Every stream derives from ``HelloCustomerStream``,
+into the path as ``yyyyMMddHHmmss`` and lets one call cover "not more than 31 days",
+without paging. The document leaves open the time zone of path dates, whether their
+ends are included and whether 31 days is a duration or calendar days: readers of
+responses widen each window by :data:`EDGE_MARGIN` and keep windows short enough for
+every counting (:data:`MAX_WINDOW_DAYS`). Every stream derives from ``HelloCustomerStream``,
 which sends the token, waits for the tap's one limiter before every attempt and words
 the API's errors; streams that read a span of time per touchpoint derive from
 ``WindowedStream``, which reads the span one window per call.
@@ -17,6 +20,7 @@ from http import HTTPStatus
 
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import HTTPRequest
 
 from survey_common.pagination import DateWindow, DateWindowPaginator
@@ -36,8 +40,15 @@ if t.TYPE_CHECKING:
 
 #: How the API writes a moment in a path: 15/12/2018 at 3 pm UTC is ``20181215150000``.
 API_DATE_FORMAT = "%Y%m%d%H%M%S"
-#: The longest span one responses call may cover.
-MAX_WINDOW_DAYS = 31
+#: The longest span of responses one call reads. With :data:`EDGE_MARGIN` on both sides
+#: its path dates stay under 30 days apart, which no reading of "not more than 31 days
+#: apart" refuses: neither a duration of 31 x 24 h nor 31 calendar days counted from
+#: the start date's day to the end date's day, both included.
+MAX_WINDOW_DAYS = 28
+#: How far path dates may be from UTC if the API reads them in the account's local
+#: time: the widest offsets in use are UTC+14 and UTC-12. One more second covers an
+#: excluded start or end.
+EDGE_MARGIN = dt.timedelta(hours=14, seconds=1)
 
 
 def api_date(moment: dt.datetime) -> str:
@@ -144,9 +155,13 @@ class WindowedStream(HelloCustomerStream):
         del context
         return self.hellocustomer_tap.sync_end
 
-    def new_paginator(self, span: DateWindow) -> DateWindowPaginator:
+    def new_paginator(self, span: DateWindow) -> BaseAPIPaginator[DateWindow]:
         """Return the paginator that cuts ``span`` into the windows of one call each."""
         return DateWindowPaginator(span.start, span.end, MAX_WINDOW_DAYS)
+
+    def planned_calls(self, span: DateWindow) -> int:
+        """Return how many calls reading ``span`` takes at least, for the log."""
+        return sum(1 for _ in DateWindowPaginator(span.start, span.end, MAX_WINDOW_DAYS).windows())
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read one touchpoint's span, or nothing when it is already read up to the end."""
@@ -162,7 +177,7 @@ class WindowedStream(HelloCustomerStream):
             )
             return
         self._span = DateWindow(start, end)
-        windows = sum(1 for _ in self.new_paginator(self._span).windows())
+        windows = self.planned_calls(self._span)
         self.logger.info(
             "Touchpoint %s: reading '%s' from %s to %s in %d call(s)",
             campaign,
@@ -173,7 +188,7 @@ class WindowedStream(HelloCustomerStream):
         )
         yield from super().get_records(context)
 
-    def get_new_paginator(self) -> DateWindowPaginator:
+    def get_new_paginator(self) -> BaseAPIPaginator[DateWindow]:
         """Walk the span of the touchpoint being read."""
         if self._span is None:
             raise RuntimeError("get_records sets the span before the first request")

@@ -14,6 +14,7 @@ from survey_common.tap import SurveyTap
 from survey_common.timestamps import UTC, parse_timestamp
 from tap_hellocustomer import streams
 from tap_hellocustomer.client import whole_second
+from tap_hellocustomer.learned import LearnedReadings
 from tap_hellocustomer.periods import PERIODS
 
 DEFAULT_API_URL = "https://api.hellocustomer.com/V1.0/EN"
@@ -90,6 +91,19 @@ class TapHelloCustomer(SurveyTap):
             ),
         ),
         th.Property(
+            "lookback_days",
+            th.IntegerType(minimum=0),
+            default=streams.DEFAULT_LOOKBACK_DAYS,
+            title="Lookback days",
+            description=(
+                "Responses change after their answer (contacted, forwarded, reviewed): "
+                "each run reads again this many days before the bookmark to pick up those "
+                "changes, and a first run this many days before start_date for responses "
+                "surveyed before it and answered after. The default costs one call per "
+                "touchpoint for a daily run."
+            ),
+        ),
+        th.Property(
             "min_request_interval",
             th.NumberType(minimum=0),
             default=1.0,
@@ -105,6 +119,11 @@ class TapHelloCustomer(SurveyTap):
     def request_limiter(self) -> MinIntervalLimiter:
         """The one limiter every call of this tap waits for."""
         return MinIntervalLimiter(float(self.config.get("min_request_interval", 1.0)))
+
+    @cached_property
+    def learned(self) -> LearnedReadings:
+        """What this run learns about the API's readings, shared by every stream."""
+        return LearnedReadings(self.logger)
 
     @cached_property
     def sync_end(self) -> dt.datetime:

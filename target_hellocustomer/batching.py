@@ -11,7 +11,8 @@ drains the batch (full at ``batch_size``, records five minutes old, or the end o
    rejected as uncertain;
 2. the others are sent one call per path, as a JSON array of their bodies, each call
    noted in the push journal before it is sent and after it is answered;
-3. a 2xx accepts every record of the call;
+3. a 2xx accepts every record of the call, except those its answer lists as refused
+   (``refused_in``), which are rejected with the API's reason and never sent again;
 4. a refusal about the records (a 4xx other than those that stop the run) is looked
    at: when it condemns every record of the call alike (``condemns_all``), each is
    rejected with it; otherwise the call is ``split`` (in halves by default) and each
@@ -75,7 +76,7 @@ class BatchPushSink(PushSinkBase, BatchSink):
 
     def process_batch(self, context: dict[str, t.Any]) -> None:
         """Send the batch, one call per path, after dropping what was already pushed."""
-        groups: dict[str, list[Pending]] = {}
+        groups: dict[Hashable, list[Pending]] = {}
         claimed: set[Hashable] = set()
         for pending in context.get("pending", []):
             if self.already_pushed(pending.keys) or not claimed.isdisjoint(pending.keys):
@@ -90,7 +91,7 @@ class BatchPushSink(PushSinkBase, BatchSink):
             if journaled is not None:
                 self.report.count(self.stream_name, journaled)
                 continue
-            groups.setdefault(pending.request.path, []).append(pending)
+            groups.setdefault(self.call_of(pending), []).append(pending)
         try:
             for group in groups.values():
                 self._send(group)
@@ -99,6 +100,20 @@ class BatchPushSink(PushSinkBase, BatchSink):
             raise
 
     # What each batching sink says about its API
+
+    def call_of(self, pending: Pending) -> Hashable:
+        """Name the call a record goes in: one call per path by default."""
+        return pending.request.path
+
+    def refused_in(
+        self, response: requests.Response, group: Sequence[Pending]
+    ) -> dict[int, RecordRejectedError]:
+        """Find the records an accepting answer says were refused, by position in the call.
+
+        None by default: a 2xx accepts every record of the call.
+        """
+        del response, group
+        return {}
 
     def condemns_all(self, response: requests.Response, group: Sequence[Pending]) -> bool:
         """Tell whether a refusal is about every record of the call alike; no by default.
@@ -142,11 +157,23 @@ class BatchPushSink(PushSinkBase, BatchSink):
                 journal.forget(self.stream, keys)  # refused: nothing was created
             self._refused(group, response, rejection)
             return
-        self.pushed_keys |= keys
+        refused = self.refused_in(response, group)
+        # What may have been created is never sent again: the added, and the uncertain.
+        added = [
+            pending
+            for index, pending in enumerate(group)
+            if index not in refused or refused[index].uncertain
+        ]
+        added_keys = frozenset().union(*(pending.keys for pending in added))
+        self.pushed_keys |= added_keys
         if journal is not None:
-            journal.sent(self.stream, keys)
-        for _ in group:
-            self.report.count(self.stream_name, outcome)
+            journal.sent(self.stream, added_keys)
+            journal.forget(self.stream, keys - added_keys)  # refused: nothing was created
+        for index, pending in enumerate(group):
+            if index in refused:
+                self.report.reject(self.stream_name, pending.record, refused[index])
+            else:
+                self.report.count(self.stream_name, outcome)
 
     def _refused(
         self, group: Sequence[Pending], response: requests.Response, rejection: RecordRejectedError

@@ -117,15 +117,18 @@ class HelloCustomerSink(PushSinkBase):
 class RespondentsSink(HelloCustomerSink, BatchPushSink):
     """Adds people to email touchpoints with ``POST /campaign/{id}/respondent/addmultipletocache``.
 
-    Hello Customer refuses a whole batch for one bad record. A refusal that names the
-    touchpoint, or a language the touchpoint lacks in a call of one language, is about
-    every record of the call alike and rejects them all; any other refusal splits the
-    call, first by language, then in halves, until each bad record is refused alone.
+    One call per touchpoint and language. Hello Customer refuses a whole call for one bad
+    record (a 400 adds nobody): a refusal that names the touchpoint, or a language the
+    touchpoint lacks, is about every record of the call alike and rejects them all; any
+    other refusal halves the call until each bad record is refused alone. An API that
+    adds the good records and lists the bad ones in a 2xx is understood as well.
     """
 
     stream = "respondents"
     default_batch_size = DEFAULT_BATCH_SIZE
     noun = "respondents"
+    #: Whether the log already says the API refuses only the bad records of a call.
+    _partial_refusal_logged = False
 
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """One respondent as the document writes it, for the call of its touchpoint."""
@@ -143,6 +146,57 @@ class RespondentsSink(HelloCustomerSink, BatchPushSink):
     def dedupe_keys(self, request: PushRequest) -> Iterable[Hashable]:
         """The same email address in the same touchpoint is the same person."""
         return [(touchpoint_of(request), "email", str(request.json["email"]).casefold())]
+
+    def call_of(self, pending: Pending) -> Hashable:
+        """One call per touchpoint and language.
+
+        A touchpoint that lacks a language refuses every respondent in it alike, so a
+        call holding one language is refused whole or not at all for that reason,
+        whether the API refuses a call for one bad record or only the bad records.
+        """
+        return (pending.request.path, pending.request.json["language_UniqueID"])
+
+    def refused_in(
+        self, response: requests.Response, group: Sequence[Pending]
+    ) -> dict[int, RecordRejectedError]:
+        """Read the respondents a 2xx says were refused, by index or email.
+
+        The document says a 200 means the respondents were added; an API that adds the
+        good ones of a call and lists the others (``{"refused": [{"index", "email",
+        "message"}]}``) is understood too, and noticed once in the log. A refused entry
+        that names no record of the call makes every record it could be uncertain.
+        """
+        entries = _refused_entries(response)
+        if not entries:
+            return {}
+        if not self._partial_refusal_logged:
+            self._partial_refusal_logged = True
+            self.logger.info(
+                "Hello Customer's addmultipletocache added the good respondents of a call "
+                "and listed the bad ones: it refuses only bad records, not whole calls"
+            )
+        refused: dict[int, RecordRejectedError] = {}
+        emails = {
+            str(pending.request.json["email"]).casefold(): index
+            for index, pending in enumerate(group)
+        }
+        for entry in entries:
+            message = str(entry.get("message") or "refused without a reason")
+            index = entry.get("index")
+            if not (isinstance(index, int) and 0 <= index < len(group)):
+                index = emails.get(str(entry.get("email") or "").casefold())
+            if index is None:
+                reason = (
+                    f"Hello Customer refused a respondent of this call it did not name: {message}"
+                )
+                return {
+                    position: RecordRejectedError(reason, response.status_code, uncertain=True)
+                    for position in range(len(group))
+                    if position not in refused
+                } | refused
+            reason = f"{_field_of(message)}: Hello Customer refused it: {message}"
+            refused[index] = RecordRejectedError(reason, response.status_code)
+        return refused
 
     def condemns_all(self, response: requests.Response, group: Sequence[Pending]) -> bool:
         """An unknown touchpoint; a refused language when the call holds only that language."""
@@ -163,6 +217,30 @@ class RespondentsSink(HelloCustomerSink, BatchPushSink):
                 for guid in languages
             ]
         return super().split(group)
+
+
+def _refused_entries(response: requests.Response) -> list[dict[str, t.Any]]:
+    """The refused respondents an accepting answer lists, if it is an object that lists any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    if not isinstance(body, dict):
+        return []
+    entries = body.get("refused") or []
+    return (
+        [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+    )
+
+
+def _field_of(message: str) -> str:
+    """Name the respondent field one of the document's validation messages is about."""
+    lowered = message.lower()
+    if "email" in lowered:
+        return "email"
+    if "language" in lowered:
+        return "language_UniqueID"
+    return "respondent"
 
 
 def _languages(group: Sequence[Pending]) -> list[str]:

@@ -37,7 +37,7 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
     assert set(requests) == {"tap-buenno", "tap-feedbackapi", "tap-hellocustomer"}
     hellocustomer = requests["tap-hellocustomer"]
     assert hellocustomer["records"] > 0
-    assert hellocustomer["full_requests"] == hellocustomer["full_minimum"] == 3 * 12
+    assert hellocustomer["full_requests"] == hellocustomer["full_minimum"] == 3 * 14
     assert hellocustomer["incremental_requests"] == hellocustomer["incremental_minimum"] == 3
     assert all(row["met"] for row in results["requests"])
     reruns = {row["tap"]: row for row in results["incremental"]}
@@ -55,9 +55,9 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
         (BUENNO_REPLIES, 10_000, 10),
         (FEEDBACKAPI_CUSTOMERS, 10_000, 100),
         (FEEDBACKAPI_CUSTOMERS, 0, 1),
-        # 365 days in windows of at most 31 days is 12 calls per touchpoint, however many.
-        (HELLOCUSTOMER_RESPONSES, 10_002, 36),
-        (HELLOCUSTOMER_RESPONSES, 0, 36),
+        # 365 days in windows of at most 28 days is 14 calls per touchpoint, however many.
+        (HELLOCUSTOMER_RESPONSES, 10_002, 42),
+        (HELLOCUSTOMER_RESPONSES, 0, 42),
     ],
 )
 def test_minimum_requests_follow_the_apis_rules(case, records, minimum):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from survey_common.timestamps import UTC, parse_timestamp
+from tap_hellocustomer.client import EDGE_MARGIN
 
 if t.TYPE_CHECKING:
     import requests_mock as rm
@@ -46,10 +47,20 @@ def path_date(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
-def response(unique_id: str, date_answer: str, campaign: str = CAMPAIGN) -> dict[str, t.Any]:
-    """Return the document's response example with another id, touchpoint and answer time."""
+def response(
+    unique_id: str,
+    date_answer: str,
+    campaign: str = CAMPAIGN,
+    date_surveyed: str = "2020-09-29T13:36:25Z",
+) -> dict[str, t.Any]:
+    """Return the document's response example with another id, touchpoint and dates."""
     record: dict[str, t.Any] = copy.deepcopy(fixture("responses")[0])
-    record.update(uniqueID=unique_id, dateAnswer=date_answer, campaign_UniqueID=campaign)
+    record.update(
+        uniqueID=unique_id,
+        dateAnswer=date_answer,
+        dateSurveyed=date_surveyed,
+        campaign_UniqueID=campaign,
+    )
     for number, answer in enumerate(record["answerQuestions"]):
         answer["uniqueID"] = f"{unique_id}-answer-{number}"
     return record
@@ -75,6 +86,12 @@ class FakeHelloCustomer:
     """
 
     responses: list[dict[str, t.Any]] = field(default_factory=list)
+    #: The date get-responses filters on: ``dateAnswer``, or ``dateSurveyed`` as the
+    #: document's other reading would have it.
+    filter_on: str = "dateAnswer"
+    #: The most responses one answer holds (the oldest), as a capped API would; ``None``
+    #: for every response of the window.
+    cap: int | None = None
     nps: t.Callable[[Call], dict[str, t.Any]] = lambda call: fixture("nps")
     calls: list[Call] = field(default_factory=list)
 
@@ -85,12 +102,14 @@ class FakeHelloCustomer:
 
     def _responses(self, request: t.Any, context: t.Any) -> list[dict[str, t.Any]]:
         call = self._record("responses", RESPONSES_URL, request)
-        return [
+        selected = [
             r
             for r in self.responses
             if r["campaign_UniqueID"] == call.campaign
-            and call.start <= parse_timestamp(r["dateAnswer"]) <= call.end
+            and call.start <= parse_timestamp(r[self.filter_on]) <= call.end
         ]
+        selected.sort(key=lambda r: parse_timestamp(r[self.filter_on]))
+        return selected if self.cap is None else selected[: self.cap]
 
     def _nps(self, request: t.Any, context: t.Any) -> dict[str, t.Any]:
         return self.nps(self._record("nps", NPS_URL, request))
@@ -112,9 +131,14 @@ class FakeHelloCustomer:
     def windows(
         self, kind: str = "responses", campaign: str | None = None
     ) -> list[tuple[str, str]]:
-        """The (start, end) of each call of a kind, as ISO strings, in call order."""
+        """The (start, end) of each call of a kind, as ISO strings, in call order.
+
+        Responses calls ask ``EDGE_MARGIN`` more on both sides than their window: this
+        gives the window itself.
+        """
+        margin = EDGE_MARGIN if kind == "responses" else dt.timedelta(0)
         return [
-            (c.start.isoformat(), c.end.isoformat())
+            ((c.start + margin).isoformat(), (c.end - margin).isoformat())
             for c in self.calls
             if c.kind == kind and (campaign is None or c.campaign == campaign)
         ]
@@ -127,7 +151,7 @@ def api(requests_mock: rm.Mocker) -> FakeHelloCustomer:
 
 @pytest.fixture
 def config() -> dict[str, t.Any]:
-    """One touchpoint over the first 10 days of 2024, with no pacing to wait for."""
+    """One touchpoint over the first 10 days of 2024, with no pacing and no lookback."""
     return {
         "api_token": TOKEN,
         "api_url": API,
@@ -135,4 +159,5 @@ def config() -> dict[str, t.Any]:
         "start_date": "2024-01-01T00:00:00Z",
         "end_date": "2024-01-11T00:00:00Z",
         "min_request_interval": 0,
+        "lookback_days": 0,
     }

@@ -18,7 +18,7 @@ from tests.hellocustomer.conftest import CAMPAIGN, TOKEN, FakeHelloCustomer, res
 if t.TYPE_CHECKING:
     import requests_mock as rm
 
-WINDOW = "20240101000000/20240111000000"
+WINDOW = "20231231095959/20240111140001"
 
 
 def responses_url(config: dict[str, t.Any]) -> str:
@@ -85,8 +85,8 @@ def test_400_fails_with_the_api_message_the_touchpoint_and_the_window(
     message = str(failure.value)
     assert "HTTP 400: The start date and end date cannot be more than 31 days apart" in message
     assert (
-        f"while reading touchpoint {CAMPAIGN}, 2024-01-01T00:00:00+00:00 to "
-        "2024-01-11T00:00:00+00:00" in message
+        f"while reading touchpoint {CAMPAIGN}, 2023-12-31T09:59:59+00:00 to "
+        "2024-01-11T14:00:01+00:00" in message
     )
     assert calls_to(requests_mock, "/answers/getall/") == 1
 

@@ -72,7 +72,7 @@ def test_every_call_and_retry_is_a_full_interval_after_the_previous_answer(
     tap = TapHelloCustomer(config=busy_config, parse_env_config=False)
     assert tap.request_limiter.interval == 1.0
     tap.__dict__["request_limiter"] = MinIntervalLimiter(1.0, clock=clock.time, sleep=clock.sleep)
-    failing_once = f"{busy_config['api_url']}/campaign/{CAMPAIGN_2}/answers/getall/20240101000000/20240201000000"
+    failing_once = f"{busy_config['api_url']}/campaign/{CAMPAIGN_2}/answers/getall/20231231095959/20240129140001"
     requests_mock.get(
         failing_once, [{"status_code": 503, "json": {"message": "busy"}}, {"json": []}]
     )

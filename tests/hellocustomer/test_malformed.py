@@ -25,7 +25,7 @@ if t.TYPE_CHECKING:
 
     from tests.hellocustomer.conftest import FakeHelloCustomer
 
-WINDOW = "20240101000000/20240111000000"
+WINDOW = "20231231095959/20240111140001"
 ENDPOINT = f"GET /V1.0/EN/campaign/{CAMPAIGN}/answers/getall/{WINDOW}"
 
 

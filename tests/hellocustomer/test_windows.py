@@ -1,4 +1,4 @@
-"""Responses are read in windows of at most 31 days, each response exactly once."""
+"""Responses are read in windows every reading of "31 days apart" accepts, each response once."""
 
 from __future__ import annotations
 
@@ -17,36 +17,41 @@ from tests.singer_output import SingerOutput, run_tap
 if t.TYPE_CHECKING:
     import requests_mock as rm
 
-THIRTY_ONE_DAYS = dt.timedelta(days=31)
-
 
 def read(
     api: FakeHelloCustomer, config: dict[str, t.Any], start: str, end: str
 ) -> tuple[SingerOutput, list[tuple[str, str]]]:
+    """Run the tap; check every call's path dates pass both countings of 31 days."""
     output = run_tap(TapHelloCustomer, {**config, "start_date": start, "end_date": end})
-    windows = api.windows("responses")
     for call in api.calls:
         if call.kind == "responses":
-            assert call.end - call.start <= THIRTY_ONE_DAYS
-    return output, windows
+            assert call.end - call.start < dt.timedelta(days=30)
+            assert (call.end.date() - call.start.date()).days + 1 <= 31  # calendar days
+    return output, api.windows("responses")
 
 
 @pytest.mark.parametrize(
     ("end", "expected"),
     [
-        ("2024-01-31T00:00:00Z", [("2024-01-01T00:00:00+00:00", "2024-01-31T00:00:00+00:00")]),
-        ("2024-02-01T00:00:00Z", [("2024-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00")]),
+        ("2024-01-29T00:00:00Z", [("2024-01-01T00:00:00+00:00", "2024-01-29T00:00:00+00:00")]),
         (
-            "2024-02-02T00:00:00Z",
+            "2024-01-30T00:00:00Z",
             [
-                ("2024-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00"),
-                ("2024-02-01T00:00:00+00:00", "2024-02-02T00:00:00+00:00"),
+                ("2024-01-01T00:00:00+00:00", "2024-01-29T00:00:00+00:00"),
+                ("2024-01-29T00:00:00+00:00", "2024-01-30T00:00:00+00:00"),
+            ],
+        ),
+        (
+            "2024-02-01T00:00:00Z",
+            [
+                ("2024-01-01T00:00:00+00:00", "2024-01-29T00:00:00+00:00"),
+                ("2024-01-29T00:00:00+00:00", "2024-02-01T00:00:00+00:00"),
             ],
         ),
     ],
-    ids=["30-days", "31-days", "32-days"],
+    ids=["28-days", "29-days", "31-days"],
 )
-def test_spans_up_to_31_days_take_one_call_and_longer_ones_more(
+def test_spans_up_to_28_days_take_one_call_and_longer_ones_more(
     api: FakeHelloCustomer,
     config: dict[str, t.Any],
     end: str,
@@ -57,15 +62,26 @@ def test_spans_up_to_31_days_take_one_call_and_longer_ones_more(
     assert windows == expected
 
 
-def test_a_year_takes_twelve_contiguous_windows(
+def test_a_year_takes_fourteen_contiguous_windows(
     api: FakeHelloCustomer, config: dict[str, t.Any]
 ) -> None:
     _, windows = read(api, config, "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z")
 
-    assert len(windows) == 12  # 365 days = 11 windows of 31 days and one of 24
+    assert len(windows) == 14  # 365 days = 13 windows of 28 days and one of 1
     assert windows[0][0] == "2023-01-01T00:00:00+00:00"
     assert windows[-1][1] == "2024-01-01T00:00:00+00:00"
     assert all(previous[1] == following[0] for previous, following in itertools.pairwise(windows))
+
+
+def test_each_call_asks_14_hours_and_a_second_more_on_both_sides(
+    api: FakeHelloCustomer, config: dict[str, t.Any], requests_mock: rm.Mocker
+) -> None:
+    # Path dates may be the account's local time (UTC-12 to UTC+14) and their ends may be
+    # excluded: what the window holds is asked for under every such reading.
+    read(api, config, "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z")
+
+    [path] = [r.path for r in requests_mock.request_history if "/answers/getall/" in r.path]
+    assert path.endswith(f"/campaign/{CAMPAIGN}/answers/getall/20231231095959/20240102140001")
 
 
 def test_a_response_on_a_window_boundary_comes_once(
@@ -95,14 +111,15 @@ def test_windows_starting_at_the_end_of_a_month_cover_every_day(
     output, windows = read(api, config, "2023-01-31T00:00:00Z", "2023-04-30T00:00:00Z")
 
     assert windows == [
-        ("2023-01-31T00:00:00+00:00", "2023-03-03T00:00:00+00:00"),
-        ("2023-03-03T00:00:00+00:00", "2023-04-03T00:00:00+00:00"),
-        ("2023-04-03T00:00:00+00:00", "2023-04-30T00:00:00+00:00"),
+        ("2023-01-31T00:00:00+00:00", "2023-02-28T00:00:00+00:00"),
+        ("2023-02-28T00:00:00+00:00", "2023-03-28T00:00:00+00:00"),
+        ("2023-03-28T00:00:00+00:00", "2023-04-25T00:00:00+00:00"),
+        ("2023-04-25T00:00:00+00:00", "2023-04-30T00:00:00+00:00"),
     ]
     assert [r["uniqueID"] for r in output.records("responses")] == ["r0", "r1", "r2"]
 
 
-def test_a_window_across_the_leap_day_still_lasts_31_days(
+def test_a_window_across_the_leap_day_still_lasts_28_days(
     api: FakeHelloCustomer, config: dict[str, t.Any]
 ) -> None:
     api.responses = [
@@ -113,8 +130,8 @@ def test_a_window_across_the_leap_day_still_lasts_31_days(
     output, windows = read(api, config, "2024-02-01T00:00:00Z", "2024-03-15T00:00:00Z")
 
     assert windows == [
-        ("2024-02-01T00:00:00+00:00", "2024-03-03T00:00:00+00:00"),
-        ("2024-03-03T00:00:00+00:00", "2024-03-15T00:00:00+00:00"),
+        ("2024-02-01T00:00:00+00:00", "2024-02-29T00:00:00+00:00"),
+        ("2024-02-29T00:00:00+00:00", "2024-03-15T00:00:00+00:00"),
     ]
     assert [r["uniqueID"] for r in output.records("responses")] == ["leap-day", "march"]
 
@@ -124,13 +141,13 @@ def test_a_window_without_responses_between_full_ones_does_not_stop_the_read(
 ) -> None:
     api.responses = [
         response("january", "2024-01-15T10:00:00Z"),
-        # nothing from 2024-02-01 to 2024-03-03
+        # nothing from 2024-01-29 to 2024-02-26
         response("march", "2024-03-20T10:00:00Z"),
     ]
 
     output, windows = read(api, config, "2024-01-01T00:00:00Z", "2024-04-01T00:00:00Z")
 
-    assert len(windows) == 3
+    assert len(windows) == 4
     assert [r["uniqueID"] for r in output.records("responses")] == ["january", "march"]
     bookmark = output.final_state["bookmarks"]["responses"]["partitions"][0]
     assert bookmark["replication_key_value"] == "2024-03-20T10:00:00+00:00"
@@ -142,7 +159,7 @@ def test_dates_in_paths_are_utc_whatever_offset_the_settings_carry(
     read(api, config, "2024-01-01T02:00:00+02:00", "2024-01-02T01:00:00+01:00")
 
     [path] = [r.path for r in requests_mock.request_history if "/answers/getall/" in r.path]
-    assert path.endswith(f"/campaign/{CAMPAIGN}/answers/getall/20240101000000/20240102000000")
+    assert path.endswith(f"/campaign/{CAMPAIGN}/answers/getall/20231231095959/20240102140001")
 
 
 def test_each_touchpoint_walks_its_own_windows(

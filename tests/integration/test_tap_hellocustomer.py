@@ -32,7 +32,7 @@ if t.TYPE_CHECKING:
 INTERVAL = 0.2
 TOUCHPOINTS = [TOUCHPOINT_STORE_VISIT, TOUCHPOINT_CUSTOMER_SERVICE]
 START = dt.datetime(2025, 1, 1, tzinfo=UTC)
-END = dt.datetime(2025, 5, 1, tzinfo=UTC)  # 120 days: 4 windows of responses, 4 months of NPS
+END = dt.datetime(2025, 5, 1, tzinfo=UTC)  # 120 days: 5 windows of responses, 4 months of NPS
 MONTHS = [dt.datetime(2025, month, 1, tzinfo=UTC) for month in range(1, 6)]
 
 
@@ -109,7 +109,7 @@ def test_every_response_answer_and_monthly_nps_arrives_without_a_single_429(
     assert len(answers) == len(expected_answers)
     assert {a["uniqueID"] for a in answers} == expected_answers
     assert_nps_matches_the_sandbox(run.output.records("nps"), db, [])
-    assert stats(sandbox) == {"calls": 16, "rate_limited": 0}  # 2 x (4 windows + 4 months)
+    assert stats(sandbox) == {"calls": 18, "rate_limited": 0}  # 2 x (5 windows + 4 months)
     assert HELLOCUSTOMER_TOKEN not in run.stdout
     assert HELLOCUSTOMER_TOKEN not in run.stderr
 
@@ -151,7 +151,9 @@ def test_nps_of_a_filter_set_matches_the_sandboxs_own_figure(
 def test_a_rerun_with_state_reads_only_new_responses(
     sandbox: SandboxServer, db: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    first = run_tap_process("tap_hellocustomer", config_for(sandbox), tmp_path)
+    # Without a lookback: a rerun reads from its bookmark on (the lookback is tested in
+    # test_readings_hellocustomer).
+    first = run_tap_process("tap_hellocustomer", config_for(sandbox, lookback_days=0), tmp_path)
     state = first.output.final_state
     first_ids = {r["uniqueID"] for r in first.output.records("responses")}
     added = requests.post(
@@ -163,7 +165,10 @@ def test_a_rerun_with_state_reads_only_new_responses(
     later = END + dt.timedelta(days=20)
 
     second = run_tap_process(
-        "tap_hellocustomer", config_for(sandbox, end_date=later.isoformat()), tmp_path, state
+        "tap_hellocustomer",
+        config_for(sandbox, end_date=later.isoformat(), lookback_days=0),
+        tmp_path,
+        state,
     )
 
     responses = second.output.records("responses")
@@ -190,7 +195,7 @@ def test_a_rerun_with_state_reads_only_new_responses(
 
     third = run_tap_process(
         "tap_hellocustomer",
-        config_for(sandbox, end_date=later.isoformat()),
+        config_for(sandbox, end_date=later.isoformat(), lookback_days=0),
         tmp_path,
         second.output.final_state,
     )
@@ -204,6 +209,7 @@ def test_no_429_at_the_platforms_real_interval(tmp_path: Path) -> None:
             campaign_ids=[TOUCHPOINT_STORE_VISIT],
             end_date="2025-02-10T00:00:00Z",
             min_request_interval=1.0,
+            lookback_days=0,
         )
         run = run_tap_process("tap_hellocustomer", config, tmp_path)
 

@@ -16,13 +16,14 @@ import typing as t
 import pytest
 import requests
 
+from survey_common.readings import readings_from_text
 from survey_sandbox.hellocustomer_seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_STORE_VISIT,
     TOUCHPOINT_WEBSHOP,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import run_tap_process
+from tests.integration.conftest import BOTH_READINGS, run_tap_process
 from tests.target_runner import Message, record, run_target_process, schema, state
 
 if t.TYPE_CHECKING:
@@ -37,9 +38,15 @@ COMPANY = "ec28d381-4883-4731-9462-74c3dc82aff1"
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+def sandbox(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """A small sandbox under ``ours``, ``all`` or the register keys the parameter names."""
+    switched = getattr(request, "param", "ours")
     with SandboxServer(
-        tmp_path / "sandbox.db", seed=3, size=5, hellocustomer_min_interval=INTERVAL
+        tmp_path / "sandbox.db",
+        seed=3,
+        size=5,
+        hellocustomer_min_interval=INTERVAL,
+        readings=None if switched == "ours" else readings_from_text(switched),
     ) as server:
         yield server
 
@@ -174,6 +181,42 @@ def test_good_respondents_arrive_once_bad_ones_are_dead_lettered_and_a_rerun_add
     )
 
 
+#: An address the target's own check lets through and the platform refuses.
+REFUSED_BY_THE_PLATFORM = respondent(
+    email="two..dots@example.com", first_name="Only the API says no"
+)
+
+
+@BOTH_READINGS
+def test_respondents_arrive_once_and_bad_ones_are_dead_lettered_under_both_readings(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    # The platform's refusal falls in a call with good respondents of the same language.
+    messages = respondent_messages()
+    messages.insert(1, REFUSED_BY_THE_PLATFORM)
+    config = config_for(sandbox)
+
+    first = run_target_process("target_hellocustomer", config, messages, tmp_path)
+    second = run_target_process("target_hellocustomer", config, messages, tmp_path)
+
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+    added = added_respondents(tmp_path)
+    assert len(added) == len(set(added)) == len(GOOD)  # none lost, none twice
+    assert "Stream 'respondents': 22 accepted, 1 already present, 6 rejected" in first.stderr
+    assert "Stream 'respondents': 0 accepted, 23 already present, 6 rejected" in second.stderr
+    dead = first.dead_letters[: len(BAD) + 1]  # the first run's lines
+    expected = [*BAD, REFUSED_BY_THE_PLATFORM]
+    assert sorted(map(str, (line["record"] for line in dead))) == sorted(
+        map(str, (message["record"] for message in expected))
+    )
+    [platform] = [line for line in dead if line["record"].get("email") == "two..dots@example.com"]
+    assert "email" in platform["reason"]
+    assert "The respondent email two..dots@example.com is invalid" in platform["reason"]
+    assert not any(line["uncertain"] for line in dead)
+    assert stats(sandbox)["rate_limited"] == 0
+
+
 def questions(tmp_path: Path, language: str) -> dict[int, str]:
     """The Store visit survey's question GUIDs in one language, by sort order."""
     rows = query(
@@ -187,6 +230,7 @@ def questions(tmp_path: Path, language: str) -> dict[int, str]:
     return dict(rows)
 
 
+@BOTH_READINGS
 def test_answers_pushed_are_read_back_once_by_tap_hellocustomer(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:

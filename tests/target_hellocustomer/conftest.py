@@ -97,10 +97,13 @@ def push(config: dict[str, t.Any], tmp_path: Path, stream: str, *body: Message) 
 class FakeHelloCustomer:
     """addmultipletocache as the platform behaves: all or none, 400 for the whole batch.
 
-    ``refused`` maps an email address to the message the platform refuses it with.
+    ``refused`` maps an email address to the message the platform refuses it with. With
+    ``partial`` it takes the document's other reading: it adds the good respondents and
+    answers 200 listing the refused ones (400 when none is good).
     """
 
     refused: dict[str, str] = field(default_factory=dict)
+    partial: bool = False
     #: The emails of every call, in order, accepted or not.
     calls: list[list[str]] = field(default_factory=list)
     #: The respondents the platform holds.
@@ -112,12 +115,27 @@ class FakeHelloCustomer:
     def answer(self, request: requests.PreparedRequest, context: t.Any) -> t.Any:
         batch = json.loads(t.cast("bytes", request.body))
         self.calls.append([item["email"] for item in batch])
+        if self.partial:
+            return self.partial_answer(batch, context)
         for item in batch:
             if item["email"] in self.refused:
                 context.status_code = 400
                 return {"message": self.refused[item["email"]]}
         self.stored.extend(batch)
         return batch
+
+    def partial_answer(self, batch: list[dict[str, t.Any]], context: t.Any) -> t.Any:
+        refused = [
+            {"index": index, "email": item["email"], "message": self.refused[item["email"]]}
+            for index, item in enumerate(batch)
+            if item["email"] in self.refused
+        ]
+        added = [item for item in batch if item["email"] not in self.refused]
+        if not added:
+            context.status_code = 400
+            return {"message": refused[0]["message"]}
+        self.stored.extend(added)
+        return {"added": added, "refused": refused}
 
     @property
     def stored_emails(self) -> list[str]:

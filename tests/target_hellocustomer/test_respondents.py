@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import typing as t
 
 import pytest
@@ -230,3 +231,57 @@ def test_the_same_person_twice_in_a_run_is_sent_once(
     assert api.calls == [["a@example.com", "b@example.com"], ["a@example.com"]]
     assert requests_mock.request_history[-1].path.split("/")[4] == OTHER_TOUCHPOINT
     assert "Stream 'respondents': 3 accepted, 2 already present, 0 rejected" in caplog.text
+
+
+def test_a_200_listing_refused_respondents_dead_letters_them_and_keeps_the_rest(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    invalid = "The respondent email person{n}@example.com is invalid"
+    api = FakeHelloCustomer(
+        refused={f"person{n}@example.com": invalid.format(n=n) for n in (2, 7)}, partial=True
+    )
+    api.install(requests_mock)
+    config = {**config, "batch_size": 5}
+
+    with caplog.at_level(logging.INFO):
+        first = push(config, tmp_path, "respondents", *people(10))
+        second = push(config, tmp_path, "respondents", *people(10))
+
+    assert first.error is None
+    assert second.error is None
+    # Two calls of five, nothing split or sent again; the rerun asks only about the two.
+    assert [len(call) for call in api.calls] == [5, 5, 1, 1]
+    assert sorted(api.stored_emails) == sorted(
+        f"person{n}@example.com" for n in range(10) if n not in (2, 7)
+    )
+    dead = first.dead_letters  # both runs' lines: the file is appended to
+    assert [(line["record"]["email"], line["status"], line["uncertain"]) for line in dead] == [
+        ("person2@example.com", 200, False),
+        ("person7@example.com", 200, False),
+        ("person2@example.com", 400, False),
+        ("person7@example.com", 400, False),
+    ]
+    assert dead[0]["reason"] == (
+        "email: Hello Customer refused it: The respondent email person2@example.com is invalid"
+    )
+    learned = [m for m in caplog.messages if "refuses only bad records" in m]
+    assert len(learned) == 1  # once; the rerun's calls were refused whole
+
+
+def test_a_refused_respondent_the_answer_does_not_name_makes_the_call_uncertain(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    requests_mock.post(
+        batch_url(), json={"added": [], "refused": [{"message": "The model is invalid"}]}
+    )
+
+    first = push(config, tmp_path, "respondents", *people(3))
+    second = push(config, tmp_path, "respondents", *people(3))
+
+    assert len(requests_mock.request_history) == 1  # never sent again: it may have arrived
+    assert [line["uncertain"] for line in first.dead_letters] == [True, True, True]
+    assert "did not name: The model is invalid" in first.dead_letters[0]["reason"]
+    assert second.error is None

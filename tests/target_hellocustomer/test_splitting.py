@@ -71,7 +71,7 @@ def test_several_bad_records_in_one_batch_each_reach_the_dead_letter_file(
     assert sorted(dead["record"]["email"] for dead in run.dead_letters) == sorted(bad)
 
 
-def test_a_language_the_touchpoint_lacks_is_split_off_and_refused_without_halving(
+def test_a_language_the_touchpoint_lacks_is_sent_apart_and_refused_without_halving(
     requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
 ) -> None:
     germans = [respondent(email=f"german{n}@example.com", language="de") for n in range(5)]
@@ -80,8 +80,8 @@ def test_a_language_the_touchpoint_lacks_is_split_off_and_refused_without_halvin
 
     run = push({**config, "batch_size": 10}, tmp_path, "respondents", *people(5), *germans)
 
-    # The batch, then one call per language: Dutch taken, German refused as a whole.
-    assert [len(call) for call in api.calls] == [10, 5, 5]
+    # One call per language: Dutch taken, German refused as a whole.
+    assert [len(call) for call in api.calls] == [5, 5]
     assert len(api.stored_emails) == 5
     assert all(item["language_UniqueID"] == DUTCH for item in api.stored)
     assert len(run.dead_letters) == 5

@@ -172,13 +172,28 @@ def streams(target_class: type[PushTarget]) -> dict[str, list[str]]:
 def run_in_process(
     target_class: type[PushTarget], config: dict[str, t.Any], lines: str
 ) -> PushTarget:
-    """Run the target over ``lines`` with every push answered 200, and return it."""
+    """Run the target over ``lines`` with every push answered 200, and return it.
+
+    Look-ups (target-feedbackapi asks for a customer before it creates one) find nobody,
+    and a created customer is answered as FeedbackAPI answers it: the fields it was given.
+    """
     target = target_class(config=config, parse_env_config=False)
     with (
         requests_mock.Mocker() as api,
         contextlib.redirect_stdout(io.StringIO()),
     ):
         api.post(re.compile(".*"), json=[{}])
+        api.get(
+            re.compile(".*"), json={"page": 1, "total_count": 0, "total_returned": 0, "data": []}
+        )
+        customers: dict[str, dict[str, t.Any]] = {}
+
+        def write_customer(request: t.Any, _context: t.Any) -> dict[str, t.Any]:
+            customer_id = request.path.rpartition("/customers")[2].strip("/") or "hostile1"
+            customers[customer_id] = {**customers.get(customer_id, {}), **request.json()}
+            return {**customers[customer_id], "id": customer_id}
+
+        api.post(re.compile(r".*/customers(/[^/]+)?$"), json=write_customer)
         target.listen(io.StringIO(lines))
     return target
 

@@ -88,7 +88,7 @@ TARGETS: dict[str, tuple[dict[str, t.Any], str, dict[str, t.Any], str]] = {
         {"default_location": "xS4rtY"},
         "customers",
         {"email": "a@example.com"},
-        "POST /api/customers",
+        "GET /api/customers",  # the look-up before a create
     ),
     "target_hellocustomer": (
         {

@@ -99,14 +99,19 @@ class SandboxEndpoints:
 
         Meltano reads ``TAP_BUENNO_API_URL`` and the like and types each value by its
         setting's kind, so a pipeline run with these in its environment talks to the
-        sandbox whatever its own configuration says. A connector run without Meltano
-        (``--config=ENV``) does not turn text into numbers: give it :meth:`config`
-        in a file instead.
+        sandbox whatever its own configuration says. ``min_request_interval`` is left
+        out: Meltano 4.4 fails on a decimal setting given through the environment
+        ("Object of type Decimal is not JSON serializable"), so set it in the project
+        (``meltano config set tap-hellocustomer min_request_interval 0.05``) or keep the
+        default of 1 second. A connector run without Meltano (``--config=ENV``) does not
+        turn text into numbers: give it :meth:`config` in a file instead.
         """
         env: dict[str, str] = {}
         for platform in PLATFORMS:
             for kind in ("tap", "target"):
                 for key, value in self.config(f"{kind}-{platform}").items():
+                    if key == "min_request_interval":
+                        continue
                     text = value if isinstance(value, str) else json.dumps(value)
                     env[f"{kind}_{platform}_{key}".upper()] = text
         return env

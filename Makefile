@@ -6,14 +6,15 @@ STAMP := $(VENV)/.installed-dev
 # Meltano installs each plugin of meltano.yml in its own venv under .meltano/.
 PLUGINS_STAMP := .meltano/.installed-plugins
 
-.PHONY: help install plugins demo test lint typecheck unit readme docs bench clean
+.PHONY: help install plugins demo test lint typecheck unit readme plugins-defs docs bench clean
 
 help:
 	@echo "make demo    - install the project and Meltano's plugins, run the demo pipelines against"
 	@echo "               a local sandbox into output/survey.duckdb, print what landed"
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
 	@echo "make bench   - install .[dev,bench], run the benchmarks, write benchmarks/results/"
-	@echo "make readme  - regenerate the README's settings tables from --about"
+	@echo "make readme  - regenerate the README's settings tables and plugins/ from --about"
+	@echo "make plugins-defs - regenerate plugins/, one Meltano Hub definition per connector"
 	@echo "make docs    - regenerate docs/readings.md, the register of readings, from its data"
 	@echo "make clean   - remove the virtual environments (.venv, .meltano), output/ and caches"
 
@@ -51,8 +52,11 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-readme: $(STAMP)
+readme: $(STAMP) plugins-defs
 	$(BIN)/python scripts/readme_settings.py --write
+
+plugins-defs: $(STAMP)
+	$(BIN)/python -m scripts.plugin_definitions --write
 
 docs: $(STAMP)
 	$(BIN)/python -m scripts.readings_register --write

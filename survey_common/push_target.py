@@ -41,6 +41,7 @@ from survey_common.push_report import RunReport
 from survey_common.push_sink import DroppedStreamSink
 from survey_common.redact import Redactor
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT, SecretSafeConfigMixin
+from survey_common.tap import DISTRIBUTION
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, MutableSet
@@ -125,6 +126,8 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     """A target that pushes each input stream into one platform's API."""
 
     expected_failures = (PushStoppedError,)
+    # The distribution's version is the target's: see survey_common.tap.DISTRIBUTION.
+    package_name = DISTRIBUTION
 
     #: The platform's name as users know it, used in every message.
     platform_name: t.ClassVar[str]

@@ -46,9 +46,16 @@ class BufferedMsgSpecWriter(MsgSpecWriter):
             sys.stdout.flush()
 
 
+#: The distribution every connector ships in. singer-sdk looks a plugin's version up under
+#: the plugin's own name (``tap-buenno``), which is no distribution, so ``--about`` would
+#: say "[could not be detected]" without it.
+DISTRIBUTION = "survey-connectors"
+
+
 class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
     """A tap with the suite's config checks, the fast message writer and clean failures."""
 
+    package_name = DISTRIBUTION
     message_writer_class = BufferedMsgSpecWriter
     expected_failures = (FatalAPIError,)
 

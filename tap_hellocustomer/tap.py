@@ -7,6 +7,7 @@ from functools import cached_property
 
 from singer_sdk import Stream
 from singer_sdk import typing as th
+from typing_extensions import override
 
 from survey_common.ratelimit import MinIntervalLimiter
 from survey_common.settings import connection_settings
@@ -138,6 +139,21 @@ class TapHelloCustomer(SurveyTap):
             return now
         return min(whole_second(parse_timestamp(end_date)), now)
 
+    @property
+    @override
+    def streams(self) -> dict[str, Stream]:
+        """The streams in singer-sdk's order (by name), but the language table last.
+
+        The table needs no call, so a run that began with it would emit records before
+        the token is ever used: Meltano's connection test, which stops at the first
+        record, would then pass with a wrong token.
+        """
+        by_name = super().streams
+        if "languages" in by_name and next(reversed(by_name)) != "languages":
+            by_name["languages"] = by_name.pop("languages")
+        return by_name
+
+    @override
     def discover_streams(self) -> list[Stream]:
         """Return the tap's streams; building them makes no request."""
         return [

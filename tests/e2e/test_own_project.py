@@ -197,10 +197,8 @@ def test_the_connection_test_passes_with_the_sandboxs_token(
     assert "Plugin configuration is valid" in good.stdout + good.stderr
 
 
-# tap-hellocustomer is left out: its first stream, languages, comes from the tap itself,
-# so Meltano's test (which stops at the first record) passes before any call is made.
 @pytest.mark.survey_sandbox(size=2)
-@pytest.mark.parametrize("tap", ["tap-buenno", "tap-feedbackapi"])
+@pytest.mark.parametrize("tap", TAPS)
 def test_the_connection_test_fails_with_a_wrong_token_naming_the_setting(
     project: Path, survey_sandbox: SandboxEndpoints, tap: str
 ) -> None:

@@ -227,3 +227,17 @@ def test_rejected_token_fails_with_a_clear_message(sandbox: SandboxServer, tmp_p
     assert "Hello Customer rejected the API token (HTTP 401" in run.stderr
     assert wrong not in run.stderr
     assert wrong not in run.stdout
+
+
+def test_a_wrong_token_fails_before_any_record_so_a_connection_test_fails(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    # Meltano's connection test passes at the first record: the language table, which
+    # needs no call, must not come before the first call that uses the token.
+    config = config_for(sandbox, api_token="not-the-token")
+
+    run = run_tap_process("tap_hellocustomer", config, tmp_path, check=False)
+
+    assert run.returncode == 1
+    assert '"type": "RECORD"' not in run.stdout
+    assert '"type":"RECORD"' not in run.stdout

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from survey_common.readings.feedbackapi import (
+    ACCOUNTS_REQUIRED_FILTERS,
     FILTER_BOUNDS,
     FILTER_FORMAT,
     PAGE_BASE,
@@ -43,6 +44,7 @@ def probe(config: Mapping[str, Any]) -> Iterator[Finding]:
     yield _total_count(client, iso=iso)
     yield _sort_by(client)
     yield _bounds(client, iso=iso)
+    yield _accounts_required_filters(client)
     yield _timestamps(client)
     yield _score_keys(client)
 
@@ -125,20 +127,32 @@ def _sort_by(client: ProbeClient) -> Finding:
 
 
 def _bounds(client: ProbeClient, *, iso: bool) -> Finding:
-    """Both bounds at one account's creation second: inclusive bounds return it."""
-    body = _list(client, "/accounts", limit=1)
+    """Both bounds at one customer's creation second: inclusive bounds return it."""
+    body = _list(client, "/customers", limit=1)
     records = body.get("data") or []
     if not records:
-        return Finding(FILTER_BOUNDS, "unsettled", "no account to bound")
+        return Finding(FILTER_BOUNDS, "unsettled", "no customer to bound")
     at = filter_value(parse_timestamp(records[0]["created"]), iso=iso)
-    bounded = _list(client, "/accounts", limit=100, created_after=at, created_before=at)
+    bounded = _list(client, "/customers", limit=100, created_after=at, created_before=at)
     found = records[0].get("id") in _ids(bounded)
     return Finding(
         FILTER_BOUNDS,
         "ours" if found else "other",
-        f"accounts with both bounds at one account's creation second: it was "
+        f"customers with both bounds at one customer's creation second: it was "
         f"{'' if found else 'not '}returned",
     )
+
+
+def _accounts_required_filters(client: ProbeClient) -> Finding:
+    """Accounts listed without ``name`` and ``active``: a 400 naming either makes them required."""
+    status, body = client.call("GET", "/accounts", params={"limit": 1}, accept=(200, 400))
+    param = body.get("param") if isinstance(body, dict) else None
+    evidence = f"accounts listed without name or active: HTTP {status}"
+    if status == 200:  # noqa: PLR2004 - HTTP OK
+        return Finding(ACCOUNTS_REQUIRED_FILTERS, "ours", evidence)
+    if param in ("name", "active"):
+        return Finding(ACCOUNTS_REQUIRED_FILTERS, "other", f"{evidence} naming {param}")
+    return Finding(ACCOUNTS_REQUIRED_FILTERS, "unsettled", f"{evidence}, param {param}")
 
 
 def _timestamps(client: ProbeClient) -> Finding:

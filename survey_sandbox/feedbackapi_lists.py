@@ -13,7 +13,9 @@ Under the other reading of a register point (``survey-sandbox --other-reading``)
 ``feedbackapi.filter-bounds`` the ``*_after``/``*_before`` bounds exclude their instant;
 ``feedbackapi.filter-format`` those bounds take ISO 8601 only (epoch seconds are a 400
 naming the parameter); ``feedbackapi.sort-by`` ``sort_by`` is ignored (the default order);
-``feedbackapi.total-count`` ``total_count`` counts every record the token sees.
+``feedbackapi.total-count`` ``total_count`` counts every record the token sees;
+``feedbackapi.accounts-required-filters`` a list of accounts without ``name`` or
+``active`` is a 400 naming the missing one (with both, it filters by them as always).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 from survey_common.readings import REGISTER, Readings
 from survey_common.readings.feedbackapi import (
+    ACCOUNTS_REQUIRED_FILTERS,
     FILTER_BOUNDS,
     FILTER_FORMAT,
     PAGE_BASE,
@@ -233,6 +236,10 @@ _SPECS: Mapping[str, _ListSpec] = {
 }
 
 
+#: The filters the document marks required on a list, enforced under the other reading.
+_REQUIRED: Mapping[str, tuple[str, ...]] = {"accounts": ("name", "active")}
+
+
 def _whole(params: Mapping[str, str], name: str, default: int) -> int:
     """Read a whole-number paging parameter, or its default when absent or empty.
 
@@ -292,6 +299,10 @@ def read_list_query(
     """
     readings = readings or Readings.from_keys(REGISTER, ())
     spec = _SPECS[kind]
+    if readings.other(ACCOUNTS_REQUIRED_FILTERS):
+        for name in _REQUIRED.get(kind, ()):
+            if not params.get(name, "").strip():
+                raise FeedbackApiError(400, f"'{name}' is required", name)
     limit = _whole(params, "limit", DEFAULT_LIMIT)
     if not 1 <= limit <= MAX_LIMIT:
         raise FeedbackApiError(400, f"'limit' must be between 1 and {MAX_LIMIT}", "limit")

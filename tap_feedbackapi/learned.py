@@ -1,8 +1,9 @@
 """What one run of the tap has learned about how the API reads its document.
 
-The document can be read two ways on page numbering, filter values and ordering
-(``docs/readings.md``). The answers tell which reading the API takes; what one stream
-learns serves every later stream of the run, and each finding is logged once.
+The document can be read two ways on page numbering, filter values, ordering and the
+filters a list of accounts needs (``docs/readings.md``). The answers tell which reading
+the API takes; what one stream learns serves every later stream of the run, and each
+finding is logged once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ from __future__ import annotations
 import logging
 import typing as t
 
-from survey_common.readings.feedbackapi import FILTER_FORMAT, PAGE_BASE, SORT_BY
+from survey_common.readings.feedbackapi import (
+    ACCOUNTS_REQUIRED_FILTERS,
+    FILTER_FORMAT,
+    PAGE_BASE,
+    SORT_BY,
+)
 
 
 class LearnedReadings:
@@ -25,6 +31,8 @@ class LearnedReadings:
         self.iso_filters = False
         #: Whether lists come in the order ``sort_by`` asks for.
         self.sort_honoured: bool | None = None
+        #: Whether accounts were listed without the filters the document marks required.
+        self.accounts_unfiltered = False
 
     def _found(self, key: str, reading: t.Literal["ours", "other"], what: str) -> None:
         """Log once which reading of a register point the answers showed."""
@@ -53,3 +61,9 @@ class LearnedReadings:
                 self._found(SORT_BY, "ours", f"'{stream}' came in the order asked for")
             else:
                 self._found(SORT_BY, "other", f"'{stream}' did not come in the order asked for")
+
+    def accounts_listed_unfiltered(self) -> None:
+        """Record that a list of accounts without ``name`` or ``active`` was answered."""
+        if not self.accounts_unfiltered:
+            self.accounts_unfiltered = True
+            self._found(ACCOUNTS_REQUIRED_FILTERS, "ours", "accounts listed without name or active")

@@ -8,7 +8,19 @@ is read incrementally on ``created``; feedback requests on ``updated``.
 
 from __future__ import annotations
 
-from tap_feedbackapi.client import FeedbackAPIStream
+import typing as t
+
+from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
+
+from survey_common.readings.feedbackapi import ACCOUNTS_REQUIRED_FILTERS
+from tap_feedbackapi.client import BAD_REQUEST, FeedbackAPIStream
+
+if t.TYPE_CHECKING:
+    import requests
+
+#: The list filters the document marks required for accounts (our reading: none is).
+ACCOUNT_FILTERS = ("name", "active")
 
 
 class CustomersStream(FeedbackAPIStream):
@@ -52,11 +64,43 @@ class FeedbackRequestsStream(FeedbackAPIStream):
     replication_key = "updated"
 
 
+class AccountsFilterRequiredError(FatalAPIError):
+    """The API refuses to list accounts without a filter: no call lists them all."""
+
+    def __init__(self, param: str) -> None:
+        """Name the filter the API asked for and the assumption that failed."""
+        super().__init__(
+            f"FeedbackAPI requires a filter on {param} to list accounts (the document marks "
+            f"{' and '.join(ACCOUNT_FILTERS)} as required): the accounts stream cannot be "
+            f"read whole; deselect it (register point {ACCOUNTS_REQUIRED_FILTERS})"
+        )
+
+
 class AccountsStream(FeedbackAPIStream):
-    """Client accounts."""
+    """Client accounts, listed without the filters the document marks required.
+
+    The document lists ``name`` and ``active`` as required parameters of the list, which
+    reads as the account object's attributes copied there: the example sends neither.
+    Should the API refuse the list without them, no call can list every account, so the
+    run stops in one line rather than finishing without accounts.
+    """
 
     name = "accounts"
     path = "/accounts"
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        """Tell a list refused for a missing ``name`` or ``active`` from other failures."""
+        if response.status_code == BAD_REQUEST:
+            try:
+                param = response.json().get("param")
+            except (ValueError, AttributeError):
+                param = None
+            if param in ACCOUNT_FILTERS:
+                raise AccountsFilterRequiredError(param)
+        super().validate_response(response)
+        if response.ok:
+            self.learned.accounts_listed_unfiltered()
 
 
 class UsersStream(FeedbackAPIStream):

@@ -15,10 +15,12 @@ SORT_BY = "feedbackapi.sort-by"
 TOTAL_COUNT = "feedbackapi.total-count"
 TIMESTAMPS = "feedbackapi.timestamps"
 SCORE_KEYS = "feedbackapi.score-keys"
+ACCOUNTS_REQUIRED_FILTERS = "feedbackapi.accounts-required-filters"
 
 _TAP_TESTS = "tests/integration/test_tap_feedbackapi.py"
 _UNIT = "tests/feedbackapi/test_readings.py"
 _PROBE = "tests/probe/test_feedbackapi.py"
+_SANDBOX = "tests/sandbox/test_feedbackapi_readings.py"
 
 FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
     ReadingPoint(
@@ -73,8 +75,8 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
             f"{_UNIT}::test_records_at_the_bookmarks_second_are_read_under_both_bounds",
         ),
         probe=(
-            "Lists accounts with created_after and created_before both set to one account's "
-            "creation second: inclusive bounds return it, exclusive ones do not."
+            "Lists customers with created_after and created_before both set to one "
+            "customer's creation second: inclusive bounds return it, exclusive ones do not."
         ),
     ),
     ReadingPoint(
@@ -184,6 +186,48 @@ FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
         ),
         tests=(f"{_TAP_TESTS}::test_full_sync_extracts_every_record_of_all_seven_resources",),
         probe="Reads one feedback record and reports which spelling its score keys use.",
+    ),
+    ReadingPoint(
+        key=ACCOUNTS_REQUIRED_FILTERS,
+        platform="feedbackapi",
+        title="Must a list of accounts name `name` and `active`?",
+        quote=(
+            "List all Accounts ... name required — The company or account name. active "
+            "required — A boolean value representing whether the account is active or "
+            "inactive. (The example lists accounts with limit and created_after only.)"
+        ),
+        ours=(
+            "No: those lines are the account object's attributes copied into the list's "
+            "parameters, as the example that sends neither shows; a list without filters "
+            "holds every account."
+        ),
+        other=(
+            "A list of accounts without `name` (or without `active`) is a 400 "
+            "`invalid_request_error` naming the missing parameter; with both it holds the "
+            "accounts of that name and state only (the sandbox does so)."
+        ),
+        connector=(
+            "Lists accounts without them, at no extra request, and logs once that the "
+            "API listed accounts so. Under the other reading no call can list every "
+            "account (names are not known beforehand), so a 400 naming `name` or `active` "
+            "stops the run with one line naming the failed assumption and telling to "
+            "deselect the stream. Accounts come first in a run (streams are synced by "
+            "name), so it stops before any record and writes the state it was given "
+            "unchanged. Were `active` alone required, reading `active=true` then "
+            "`active=false` would cover every account: not modelled, since the document "
+            "marks both required; that 400 stops the run the same way."
+        ),
+        tests=(
+            f"{_TAP_TESTS}::test_a_list_of_accounts_that_requires_filters_stops_the_run",
+            f"{_UNIT}::test_accounts_listed_without_filters_are_read_whole",
+            f"{_UNIT}::test_accounts_refused_without_a_filter_stop_the_run_in_one_line",
+            f"{_SANDBOX}::test_accounts_are_refused_without_name_and_active_under_the_other_reading",
+            f"{_PROBE}::test_each_point_alone_is_settled_as_other_and_no_other_point_moves",
+        ),
+        probe=(
+            "Lists accounts with limit 1 and no filter: a 400 naming name or active means "
+            "the other reading, a list means ours."
+        ),
     ),
 )
 """Every read-side point of the feedbackapi document, in the order the docs page lists them."""

@@ -16,8 +16,10 @@ import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.timestamps import parse_timestamp
+from tap_feedbackapi.streams import AccountsFilterRequiredError
 from tap_feedbackapi.tap import TapFeedbackAPI
-from tests.feedbackapi.conftest import API, envelope, query
+from tests.feedbackapi.conftest import API, calls, envelope, query
+from tests.feedbackapi.conftest import serve as serve_stream
 from tests.singer_output import run_tap
 
 if t.TYPE_CHECKING:
@@ -238,3 +240,50 @@ def test_an_unordered_list_loses_nothing_and_repeats_nothing(
     if not deleted:
         assert len(ids) == len(set(ids)) == 350
         assert len(fake.params) == 4
+
+
+def test_accounts_listed_without_filters_are_read_whole(
+    empty_api: rm.Mocker, config: dict[str, t.Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    accounts = [{**record(i), "name": f"Account {i}", "active": i % 3 > 0} for i in range(150)]
+    serve_stream(empty_api, "accounts", accounts)
+
+    output = run_tap(TapFeedbackAPI, config)
+
+    assert sorted(r["id"] for r in output.records("accounts")) == [r["id"] for r in accounts]
+    sent = calls(empty_api, "accounts")
+    assert [c["page"] for c in sent] == ["0", "1"]  # no request more than the list needs
+    assert not [c for c in sent if "name" in c or "active" in c]
+    assert caplog.text.count("ours reading of feedbackapi.accounts-required-filters") == 1
+
+
+@pytest.mark.parametrize("param", ["name", "active"])
+def test_accounts_refused_without_a_filter_stop_the_run_in_one_line(
+    empty_api: rm.Mocker, config: dict[str, t.Any], param: str
+) -> None:
+    refused = {"type": "invalid_request_error", "message": f"{param} is required", "param": param}
+    empty_api.get(f"{API}/accounts", status_code=400, json=refused)
+    tap = TapFeedbackAPI(config=config, parse_env_config=False)
+
+    with pytest.raises(AccountsFilterRequiredError) as stopped:
+        tap.streams["accounts"].sync()
+
+    assert str(stopped.value) == (
+        f"FeedbackAPI requires a filter on {param} to list accounts (the document marks name "
+        "and active as required): the accounts stream cannot be read whole; deselect it "
+        "(register point feedbackapi.accounts-required-filters)"
+    )
+    assert len(calls(empty_api, "accounts")) == 1
+
+
+def test_accounts_refused_for_another_parameter_are_not_blamed_on_the_filters(
+    empty_api: rm.Mocker, config: dict[str, t.Any]
+) -> None:
+    refused = {"type": "invalid_request_error", "message": "bad limit", "param": "limit"}
+    empty_api.get(f"{API}/accounts", status_code=400, json=refused)
+    tap = TapFeedbackAPI(config=config, parse_env_config=False)
+
+    with pytest.raises(FatalAPIError, match="bad limit") as stopped:
+        tap.streams["accounts"].sync()
+
+    assert not isinstance(stopped.value, AccountsFilterRequiredError)

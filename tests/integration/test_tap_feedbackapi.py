@@ -3,6 +3,9 @@
 All seven resources, typed, compared with the sandbox's database (same ids, none lost,
 none twice); then a rerun from the state: feedback and feedback requests read only what is
 new or changed, the other five whole, with their current values.
+
+Under the other reading of ``feedbackapi.accounts-required-filters`` no call lists every
+account and the run stops in one line; the tests of every other reading switch all but it.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ import typing as t
 import pytest
 import requests
 
-from survey_common.readings.feedbackapi import FEEDBACKAPI_POINTS
-from tests.integration.conftest import BOTH_READINGS, run_tap_process
+from survey_common.readings import REGISTER
+from survey_common.readings.feedbackapi import ACCOUNTS_REQUIRED_FILTERS, FEEDBACKAPI_POINTS
+from tap_feedbackapi.streams import AccountsFilterRequiredError
+from tests.integration.conftest import run_tap_process
+from tests.singer_output import parse_messages
 
 if t.TYPE_CHECKING:
     import sqlite3
@@ -22,6 +28,13 @@ if t.TYPE_CHECKING:
     from survey_sandbox.server import SandboxServer
 
 TOKEN = "sandbox-feedbackapi-token"
+#: Every point the tap reads through, switched together: all but the one that stops it.
+READ_THROUGH = [point.key for point in REGISTER if point.key != ACCOUNTS_REQUIRED_FILTERS]
+BOTH_READINGS = pytest.mark.parametrize(
+    "sandbox",
+    ["ours", pytest.param(",".join(READ_THROUGH), id="all-read-through")],
+    indirect=True,
+)
 TABLES = {
     "customers": "feedbackapi_customers",
     "locations": "feedbackapi_locations",
@@ -81,7 +94,11 @@ def test_full_sync_extracts_every_record_of_all_seven_resources(
     assert TOKEN not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("sandbox", [point.key for point in FEEDBACKAPI_POINTS], indirect=True)
+@pytest.mark.parametrize(
+    "sandbox",
+    [point.key for point in FEEDBACKAPI_POINTS if point.key in READ_THROUGH],
+    indirect=True,
+)
 def test_each_reading_alone_loses_nothing_and_repeats_nothing(
     sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
 ) -> None:
@@ -154,3 +171,51 @@ def test_injected_failures_are_retried(sandbox: SandboxServer, tmp_path: Path, s
 
     assert run.output.records("customers")
     assert f"HTTP {status}" in run.stderr
+
+
+#: A state an earlier run left, which a run that stops must not move.
+EARLIER_STATE = {
+    "bookmarks": {
+        "feedback": {
+            "replication_key": "created",
+            "replication_key_value": "2024-06-01T00:00:00+00:00",
+        },
+        "feedback_requests": {
+            "replication_key": "updated",
+            "replication_key_value": "2024-06-01T00:00:00+00:00",
+        },
+    }
+}
+
+
+@pytest.mark.parametrize("sandbox", ["ours", ACCOUNTS_REQUIRED_FILTERS], indirect=True)
+def test_a_list_of_accounts_that_requires_filters_stops_the_run(
+    sandbox: SandboxServer,
+    sandbox_db: sqlite3.Connection,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    run = run_tap_process(
+        "tap_feedbackapi", config_for(sandbox), tmp_path, state=EARLIER_STATE, check=False
+    )
+    output = parse_messages(run.stdout)
+
+    if request.node.callspec.params["sandbox"] == "ours":
+        assert run.returncode == 0
+        accounts = [r["id"] for r in output.records("accounts")]
+        assert sorted(accounts) == sorted(listed_ids(sandbox_db, "accounts"))
+        return
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if "| ERROR " in line]
+    said = str(AccountsFilterRequiredError("name"))
+    assert [line for line in errors if line.endswith(said)] == errors[-1:]
+    # Beside it, only singer-sdk's note of which stream failed.
+    assert [line for line in errors[:-1] if "while syncing 'accounts'" not in line] == []
+    # Accounts come first (singer-sdk syncs by name): the run stops before any record,
+    # and every state it wrote is the one it was given.
+    assert [m for m in output.messages if m["type"] == "RECORD"] == []
+    assert output.states
+    for state in output.states:
+        for stream, bookmark in EARLIER_STATE["bookmarks"].items():
+            assert state["bookmarks"][stream] == bookmark, stream

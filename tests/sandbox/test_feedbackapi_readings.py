@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import typing as t
 
 import pytest
@@ -9,6 +10,7 @@ import requests
 
 from survey_common.readings import readings_from_text
 from survey_common.readings.feedbackapi import (
+    ACCOUNTS_REQUIRED_FILTERS,
     FILTER_BOUNDS,
     FILTER_FORMAT,
     PAGE_BASE,
@@ -19,10 +21,11 @@ from survey_common.readings.feedbackapi import (
 )
 from survey_common.timestamps import parse_timestamp
 from survey_sandbox import SandboxServer
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.feedbackapi_seed import CLIENT_ACCOUNT_NAME, FEEDBACKAPI_TOKEN
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 
 @pytest.fixture(scope="module", params=["ours", "all"])
@@ -84,12 +87,12 @@ def test_epoch_filters_are_refused_naming_the_parameter_under_the_other_format(
 
 
 def test_bounds_exclude_their_instant_under_the_other_reading(sandbox: SandboxServer) -> None:
-    account = get(sandbox, "/accounts", limit=1).json()["data"][0]
-    at = parse_timestamp(account["created"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    customer = get(sandbox, "/customers", limit=1).json()["data"][0]
+    at = parse_timestamp(customer["created"]).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    answer = get(sandbox, "/accounts", created_after=at, created_before=at, limit=100)
+    answer = get(sandbox, "/customers", created_after=at, created_before=at, limit=100)
 
-    assert (account["id"] in ids(answer)) is not other(sandbox, FILTER_BOUNDS)
+    assert (customer["id"] in ids(answer)) is not other(sandbox, FILTER_BOUNDS)
 
 
 def test_total_counts_everything_under_the_other_reading(sandbox: SandboxServer) -> None:
@@ -111,3 +114,33 @@ def test_records_follow_the_attribute_tables_under_the_other_readings(
         assert isinstance(record["created"], str) is other(sandbox, TIMESTAMPS)
         assert ("nps_score" in record) is other(sandbox, SCORE_KEYS)
         assert ("nps-score" in record) is not other(sandbox, SCORE_KEYS)
+
+
+@pytest.mark.parametrize("switched", ["ours", ACCOUNTS_REQUIRED_FILTERS])
+def test_accounts_are_refused_without_name_and_active_under_the_other_reading(
+    tmp_path: Path, switched: str
+) -> None:
+    readings = None if switched == "ours" else readings_from_text(switched)
+    with SandboxServer(tmp_path / "sandbox.db", size=300, readings=readings) as server:
+        unfiltered = get(server, "/accounts", limit=100)
+        name_only = get(server, "/accounts", limit=100, name=CLIENT_ACCOUNT_NAME)
+        with sqlite3.connect(tmp_path / "sandbox.db") as db:
+            rows = db.execute(
+                "SELECT id, name, active FROM feedbackapi_accounts WHERE deleted = 0"
+            ).fetchall()
+        filtered = {
+            (name, active): ids(get(server, "/accounts", limit=100, name=name, active=flag))
+            for name in {row[1] for row in rows}
+            for active, flag in ((1, "true"), (0, "false"))
+        }
+
+    assert len(rows) > 1
+    for (name, active), listed in filtered.items():  # both filters: exactly those accounts
+        assert sorted(listed) == sorted(r[0] for r in rows if (r[1], r[2]) == (name, active))
+    if switched == "ours":
+        assert sorted(ids(unfiltered)) == sorted(row[0] for row in rows)
+        assert ids(name_only)
+    else:
+        assert unfiltered.status_code == name_only.status_code == 400
+        assert unfiltered.json()["type"] == "invalid_request_error"
+        assert [unfiltered.json()["param"], name_only.json()["param"]] == ["name", "active"]

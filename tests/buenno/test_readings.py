@@ -165,7 +165,9 @@ def test_capped_invitation_pages_are_all_read(
     def page(request: t.Any, context: t.Any) -> dict[str, t.Any]:
         params = query(request)
         offset, limit = int(params["offset"]), min(int(params["limit"]), 100)
-        return {"invitations": [invitation(i) for i in range(1, count + 1)][offset : offset + limit]}
+        return {
+            "invitations": [invitation(i) for i in range(1, count + 1)][offset : offset + limit]
+        }
 
     requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
     requests_mock.get(f"{API}/invitations", json=page)

@@ -263,7 +263,9 @@ class Buenno:
                 ids = buenno_store.reply_ids_by_answers(
                     connection, window, limit=page.limit, offset=page.offset
                 )
-                rows, answers = buenno_store.list_replies(connection, window, limit=0, offset=0, ids=ids)
+                rows, answers = buenno_store.list_replies(
+                    connection, window, limit=0, offset=0, ids=ids
+                )
             else:
                 total = buenno_store.count_replies(connection, window)
                 rows, answers = buenno_store.list_replies(
@@ -332,7 +334,9 @@ class Buenno:
         unknown = sorted(set(body) - {*CONTACT_COLUMNS, "answers", "updated_at"})
         if unknown:
             raise HttpError(400, f"Unknown fields: {', '.join(unknown)}")
-        given = {name: scalar_text(value) for name, value in body.items() if name in CONTACT_COLUMNS}
+        given = {
+            name: scalar_text(value) for name, value in body.items() if name in CONTACT_COLUMNS
+        }
         parsed = _parse_contact(given)
         contact = {name: parsed[name] for name in given}
         updated = body_instant(body, "updated_at")

@@ -48,7 +48,7 @@ class BuennoStream(SurveyAPIStream):
     #: The endpoint's maximum ``limit``; 0 for an endpoint without paging.
     page_size: t.ClassVar[int] = 0
     #: Ids of the records on the last page parsed, for paging that stops on a repeated page.
-    last_page_ids: list[t.Any] = []  # noqa: RUF012 - replaced per page, never mutated
+    last_page_ids: list[t.Any] = []
 
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
@@ -99,5 +99,7 @@ class BuennoStream(SurveyAPIStream):
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the records under the envelope's ``records_key``, noting their ids for paging."""
         records = self.records_from(response, self.records_key)
-        self.last_page_ids = [record.get("id") if isinstance(record, dict) else None for record in records]
+        self.last_page_ids = [
+            record.get("id") if isinstance(record, dict) else None for record in records
+        ]
         yield from records

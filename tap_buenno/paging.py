@@ -57,7 +57,7 @@ class ShortPageTrusted(BaseAPIPaginator[int]):
     def __init__(
         self, page_size: int, page_ids: Callable[[], list[t.Any]], learned: Learned
     ) -> None:
-        """Start at offset 0; ``page_ids`` reports the ids of the records on the page just parsed."""
+        """Start at offset 0; ``page_ids`` reports the ids of the records on the last page."""
         super().__init__(start_value=0)
         self.page_size = page_size
         self._page_ids = page_ids
@@ -120,7 +120,7 @@ class ReplyPages:
         self.emitted = 0
         self._suspect_short = False
         #: Where each reply of the previous page starts, counted in answers from the window's start.
-        self._answer_index: dict[int, int] = {}
+        self._answer_index: dict[t.Any, int] = {}
         self._answers_end = 0
 
     def read(

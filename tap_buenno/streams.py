@@ -170,7 +170,9 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
         replies = self.expect_list(
             response, body.get("replies") if isinstance(body, dict) else None, "'replies'"
         )
-        new = self._pages.read(replies, envelope_number(body, "total"), envelope_number(body, "limit"))
+        new = self._pages.read(
+            replies, envelope_number(body, "total"), envelope_number(body, "limit")
+        )
         self._note_date_filter(new)
         yield from self.hand_off(new)
 

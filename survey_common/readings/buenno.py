@@ -68,8 +68,7 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
             f"{_PAGING}::test_a_silent_cap_in_replies_is_not_taken_for_answers",
             f"{_READINGS}::test_every_reply_once_under_each_reading",
         ),
-        probe="GET /replies limit=1000: replies and answers on the page against limit and "
-        "total.",
+        probe="GET /replies limit=1000: replies and answers on the page against limit and total.",
     ),
     ReadingPoint(
         key="buenno.envelope-numbers",

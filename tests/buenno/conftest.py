@@ -59,7 +59,9 @@ def sync(config: dict[str, t.Any]) -> str:
     return buffer.getvalue()
 
 
-def first_page_only(body: dict[str, t.Any], key: str) -> t.Callable[[t.Any, t.Any], dict[str, t.Any]]:
+def first_page_only(
+    body: dict[str, t.Any], key: str
+) -> t.Callable[[t.Any, t.Any], dict[str, t.Any]]:
     """Answer ``body`` at offset 0 and the same envelope with no records at any later offset.
 
     A list pages by offset: a mock that gave the same records at every offset would be

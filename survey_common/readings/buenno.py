@@ -25,6 +25,7 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
         tests=(
             f"{_PAGING}::test_token_info_forms_are_read_from_either_envelope",
             f"{_PAGING}::test_token_info_of_another_shape_fails_clearly",
+            f"{_PROBE}::test_probe_settles_each_point_as_the_sandbox_reads_it",
             f"{_TAP}::test_full_sync_extracts_every_record_the_sandbox_holds",
         ),
         probe="GET /token-info: forms under api_token (ours) or at the top (other).",
@@ -43,6 +44,7 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
         "logged once as the server's cap.",
         tests=(
             f"{_PAGING}::test_capped_reply_pages_are_all_read",
+            f"{_PROBE}::test_probe_settles_each_point_as_the_sandbox_reads_it",
             f"{_READINGS}::test_every_reply_once_under_each_reading",
             f"{_TAP}::test_full_sync_extracts_every_record_the_sandbox_holds",
         ),
@@ -66,6 +68,7 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
         tests=(
             f"{_PAGING}::test_offsets_that_count_answers_are_learned_and_each_reply_read_once",
             f"{_PAGING}::test_a_silent_cap_in_replies_is_not_taken_for_answers",
+            f"{_PROBE}::test_probe_settles_each_point_as_the_sandbox_reads_it",
             f"{_READINGS}::test_every_reply_once_under_each_reading",
         ),
         probe="GET /replies limit=1000: replies and answers on the page against limit and total.",
@@ -78,7 +81,10 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
         ours="Counts are JSON strings, as the example writes them.",
         other="Counts are JSON numbers.",
         connector="tap-buenno reads either.",
-        tests=(f"{_READINGS}::test_every_reply_once_under_each_reading",),
+        tests=(
+            f"{_READINGS}::test_every_reply_once_under_each_reading",
+            f"{_PROBE}::test_probe_settles_each_point_as_the_sandbox_reads_it",
+        ),
         probe="GET /replies: the type of total.",
     ),
     ReadingPoint(

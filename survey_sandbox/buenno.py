@@ -11,6 +11,9 @@ API, authenticated with the ``api-auth-token`` header:
   (inclusive, both mandatory); ``limit`` (default 500, clamped to 1000), ``offset``,
   ``locale`` (``en``, ``fi`` or ``sv`` question texts; anything else gives English).
 
+That is our reading of the document; each ``buenno.*`` point of the readings register
+(``survey_common.readings.buenno``) switches one of these behaviours to its other reading.
+
 Admin (no authentication), for tests and CI pipelines:
 
 - ``POST /_sandbox/buenno/replies``: JSON ``{"form_id", "created_at"?, "updated_at"?,
@@ -18,6 +21,9 @@ Admin (no authentication), for tests and CI pipelines:
   creates a reply (answers are drawn at random when not given) and answers 201 with
   ``{"reply": {...}}``. Question ids are ``form_id * 100 + position`` (1 and 2 main
   questions, 3 NPS, 4 open question, 5 seller's name).
+- ``POST /_sandbox/buenno/replies/{id}``: JSON with any contact or ``pf_`` field,
+  ``answers`` (replacing them all) and ``updated_at`` (default now); edits the reply as
+  a user would, keeping ``created_at``, and answers 200 with ``{"reply": {...}}``.
 - ``POST /_sandbox/buenno/invitations/{id}``: JSON with any of ``scheduled_at``,
   ``sent_at``, ``opened_at``, ``answered_at`` (ISO 8601 or null) and optionally
   ``updated_at`` (default now); answers 200 with ``{"invitation": {...}}``.
@@ -120,6 +126,7 @@ class Buenno:
         self._api.add("GET", "/replies", self._list_replies)
         self._admin = Router(wrong_method_status=404)
         self._admin.add("POST", "/replies", self._admin_create_reply)
+        self._admin.add("POST", "/replies/{reply_id}", self._admin_update_reply)
         self._admin.add("POST", "/invitations/{invitation_id}", self._admin_update_invitation)
 
     def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
@@ -167,17 +174,16 @@ class Buenno:
             token = self._authenticate(connection, request)
             name = buenno_store.token_name(connection, token)
             forms = buenno_store.forms_of(connection, token)
-        return json_response(
-            {
-                "api_token": {
-                    "name": name,
-                    "forms": [
-                        {"id": form.id, "name": form.name, "company_name": form.company_name}
-                        for form in forms
-                    ],
-                }
-            }
-        )
+        token_info = {
+            "name": name,
+            "forms": [
+                {"id": form.id, "name": form.name, "company_name": form.company_name}
+                for form in forms
+            ],
+        }
+        if self._readings.other("buenno.token-info-envelope"):
+            return json_response(token_info)
+        return json_response({"api_token": token_info})
 
     def _create_invitation(self, request: Request) -> Response:
         """Create an invitation on the given or default form."""
@@ -190,7 +196,9 @@ class Buenno:
             contact = _parse_contact(params)
             if not contact.get("email") and not contact.get("phone"):
                 raise HttpError(400, "Either phone or email is mandatory")
-            if buenno_store.invitation_key_exists(connection, form.id, contact):
+            if not self._readings.other(
+                "buenno.invitation-409-key"
+            ) and buenno_store.invitation_key_exists(connection, form.id, contact):
                 raise HttpError(409, "An invitation with the given key already exists")
             now = now_epoch()
             draft = InvitationDraft(
@@ -215,7 +223,8 @@ class Buenno:
             params = request.params()
             after = _optional_instant(params, "created_after")
             before = _optional_instant(params, "created_before")
-            page = _page(params, default_limit=100, max_limit=250)
+            capped = self._readings.other("buenno.invitations-page-cap")
+            page = _page(params, default_limit=100, max_limit=100 if capped else 250)
             form = _resolve_form(connection, token, params.get("form_id"))
             rows = buenno_store.list_invitations(
                 connection,
@@ -224,32 +233,58 @@ class Buenno:
                 created_before=before,
                 limit=page.limit,
                 offset=page.offset,
+                inclusive=self._readings.other("buenno.invitations-bounds"),
+                newest_first=self._readings.other("buenno.list-order"),
             )
         return json_response({"invitations": [_render_invitation(row) for row in rows]})
 
     def _list_replies(self, request: Request) -> Response:
-        """List replies to all the token's forms within an inclusive creation window."""
+        """List replies to all the token's forms within a date window, a page at a time.
+
+        Under our readings the window is inclusive on creation time, oldest first, and
+        ``limit``/``offset`` count replies up to 1000; the register's switches change each.
+        """
+        other = self._readings.other
         with self._store.transaction() as connection:
             token = self._authenticate(connection, request)
             params = request.params()
-            start = _required_instant(params, "from")
-            end = _required_instant(params, "to")
-            page = _page(params, default_limit=500, max_limit=1000)
-            total = buenno_store.count_replies(connection, token, start, end)
-            rows, answers = buenno_store.list_replies(
-                connection, token=token, start=start, end=end, limit=page.limit, offset=page.offset
+            window = buenno_store.ReplyWindow(
+                token,
+                _required_instant(params, "from"),
+                _required_instant(params, "to"),
+                field="updated_at" if other("buenno.replies-date-field") else "created_at",
+                exclusive=other("buenno.replies-window-bounds"),
+                newest_first=other("buenno.list-order"),
             )
+            max_limit = 500 if other("buenno.replies-page-cap") else 1000
+            page = _page(params, default_limit=500, max_limit=max_limit)
+            if other("buenno.replies-limit-counts"):
+                total = buenno_store.count_window_answers(connection, window)
+                ids = buenno_store.reply_ids_by_answers(
+                    connection, window, limit=page.limit, offset=page.offset
+                )
+                rows, answers = buenno_store.list_replies(
+                    connection, window, limit=0, offset=0, ids=ids
+                )
+            else:
+                total = buenno_store.count_replies(connection, window)
+                rows, answers = buenno_store.list_replies(
+                    connection, window, limit=page.limit, offset=page.offset
+                )
         locale = (params.get("locale") or "en")[:2].lower()
         language = locale if locale in _LOCALES else "en"
         by_reply: dict[int, list[dict[str, Any]]] = {}
         for answer in answers:
             by_reply.setdefault(answer["reply_id"], []).append(_render_answer(answer, language))
+        numbers: tuple[int, int, int] | tuple[str, str, str] = (total, page.limit, page.offset)
+        if not other("buenno.envelope-numbers"):
+            numbers = (str(total), str(page.limit), str(page.offset))
         return json_response(
             {
                 "replies": [_render_reply(row, by_reply.get(row["id"], [])) for row in rows],
-                "total": str(total),
-                "limit": str(page.limit),
-                "offset": str(page.offset),
+                "total": numbers[0],
+                "limit": numbers[1],
+                "offset": numbers[2],
             }
         )
 
@@ -288,6 +323,36 @@ class Buenno:
             row, answer_rows = buenno_store.get_reply(connection, reply_id)
         rendered = [_render_answer(answer, "en") for answer in answer_rows]
         return json_response({"reply": _render_reply(row, rendered)}, 201)
+
+    def _admin_update_reply(self, request: Request) -> Response:
+        """Edit a reply's contact fields or answers, as a user editing it in Buenno would.
+
+        ``updated_at`` is stamped (default now); ``created_at`` does not change.
+        """
+        reply_id = parse_int(request.path_params["reply_id"], "id")
+        body = request.json_body()
+        unknown = sorted(set(body) - {*CONTACT_COLUMNS, "answers", "updated_at"})
+        if unknown:
+            raise HttpError(400, f"Unknown fields: {', '.join(unknown)}")
+        given = {
+            name: scalar_text(value) for name, value in body.items() if name in CONTACT_COLUMNS
+        }
+        parsed = _parse_contact(given)
+        contact = {name: parsed[name] for name in given}
+        updated = body_instant(body, "updated_at")
+        updated = now_epoch() if updated is None else updated
+        with self._store.transaction() as connection:
+            row = buenno_store.get_reply(connection, reply_id)[0]
+            if row is None:
+                raise HttpError(404, f"Reply {reply_id} not found")
+            answers = None
+            if body.get("answers") is not None:
+                types = buenno_store.question_types(connection, row["form_id"])
+                answers = _parse_answers(body["answers"], types)
+            buenno_store.update_reply(connection, reply_id, contact, answers, updated)
+            row, answer_rows = buenno_store.get_reply(connection, reply_id)
+        rendered = [_render_answer(answer, "en") for answer in answer_rows]
+        return json_response({"reply": _render_reply(row, rendered)})
 
     def _admin_update_invitation(self, request: Request) -> Response:
         """Move an invitation on (scheduled, sent, opened, answered) and stamp ``updated_at``."""

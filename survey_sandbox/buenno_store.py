@@ -396,14 +396,22 @@ def list_invitations(
     created_before: float | None,
     limit: int,
     offset: int,
+    inclusive: bool = False,
+    newest_first: bool = False,
 ) -> list[sqlite3.Row]:
-    """Return one page of a form's invitations by id, with strict creation-time bounds."""
+    """Return one page of a form's invitations by id, within creation-time bounds.
+
+    The bounds are strict unless ``inclusive``; the order is by id, or by id descending
+    when ``newest_first``.
+    """
+    after, before = (">=", "<=") if inclusive else (">", "<")
+    order = "DESC" if newest_first else ""
     return connection.execute(
-        """SELECT * FROM buenno_invitations
+        f"""SELECT * FROM buenno_invitations
         WHERE form_id = :form_id
-          AND (:after IS NULL OR created_at > :after)
-          AND (:before IS NULL OR created_at < :before)
-        ORDER BY id LIMIT :limit OFFSET :offset""",
+          AND (:after IS NULL OR created_at {after} :after)
+          AND (:before IS NULL OR created_at {before} :before)
+        ORDER BY id {order} LIMIT :limit OFFSET :offset""",  # noqa: S608 - fixed operators
         {
             "form_id": form_id,
             "after": created_after,
@@ -451,49 +459,152 @@ _ANSWER_SELECT = """
     FROM buenno_answers a JOIN buenno_questions q ON q.id = a.question_id
 """
 
-_REPLY_WINDOW = """
-    FROM buenno_replies r JOIN buenno_forms f ON f.id = r.form_id
-    WHERE f.token = :token AND r.created_at >= :start AND r.created_at <= :end
-"""
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """Which replies a ``GET /replies`` call covers, and in what order.
+
+    Attributes:
+        token: The token whose forms' replies are listed.
+        start: ``from`` as Unix seconds.
+        end: ``to`` as Unix seconds.
+        field: The column the window filters and sorts on: ``created_at`` or ``updated_at``.
+        exclusive: Whether a reply exactly on ``start`` or ``end`` is left out.
+        newest_first: Whether the newest reply comes first.
+    """
+
+    token: str
+    start: float
+    end: float
+    field: str = "created_at"
+    exclusive: bool = False
+    newest_first: bool = False
+
+    def where(self) -> str:
+        """The ``FROM ... WHERE`` clause of the window (``r`` replies, ``f`` forms)."""
+        low, high = (">", "<") if self.exclusive else (">=", "<=")
+        return (
+            " FROM buenno_replies r JOIN buenno_forms f ON f.id = r.form_id"
+            f" WHERE f.token = :token AND r.{self.field} {low} :start"
+            f" AND r.{self.field} {high} :end"
+        )
+
+    def order(self) -> str:
+        """The ``ORDER BY`` clause of the window."""
+        direction = "DESC" if self.newest_first else "ASC"
+        return f" ORDER BY r.{self.field} {direction}, r.id {direction}"
+
+    def params(self) -> dict[str, object]:
+        """The window's query parameters."""
+        return {"token": self.token, "start": self.start, "end": self.end}
 
 
-def count_replies(connection: sqlite3.Connection, token: str, start: float, end: float) -> int:
-    """Count the replies to any of a token's forms created within ``[start, end]``."""
+def count_replies(connection: sqlite3.Connection, window: ReplyWindow) -> int:
+    """Count the replies within a window."""
+    row = connection.execute("SELECT COUNT(*)" + window.where(), window.params()).fetchone()
+    return int(row[0])
+
+
+def count_window_answers(connection: sqlite3.Connection, window: ReplyWindow) -> int:
+    """Count the answers of the replies within a window."""
     row = connection.execute(
-        "SELECT COUNT(*)" + _REPLY_WINDOW, {"token": token, "start": start, "end": end}
+        # The window's clauses hold fixed column names and operators, values are bound.
+        "SELECT COUNT(*) FROM buenno_answers WHERE reply_id IN (SELECT r.id"  # noqa: S608
+        + window.where()
+        + ")",
+        window.params(),
     ).fetchone()
     return int(row[0])
 
 
+def reply_ids_by_answers(
+    connection: sqlite3.Connection, window: ReplyWindow, *, limit: int, offset: int
+) -> list[int]:
+    """Return the ids of a page whose ``limit`` and ``offset`` count answers, not replies.
+
+    The page starts at the reply holding answer number ``offset`` (from 0, in the window's
+    order) and takes whole replies while their answers add up to at most ``limit``, at
+    least one reply.
+    """
+    rows = connection.execute(
+        # The window's clauses hold fixed column names and operators, values are bound.
+        "SELECT r.id, (SELECT COUNT(*) FROM buenno_answers a WHERE a.reply_id = r.id)"  # noqa: S608
+        + window.where()
+        + window.order(),
+        window.params(),
+    )
+    ids: list[int] = []
+    first_answer = 0
+    taken = 0
+    for reply_id, answers in rows:
+        last_answer = first_answer + answers
+        if last_answer > offset or (answers == 0 and first_answer >= offset):
+            if ids and taken + answers > limit:
+                break
+            ids.append(int(reply_id))
+            taken += answers
+        first_answer = last_answer
+    return ids
+
+
 def list_replies(
     connection: sqlite3.Connection,
+    window: ReplyWindow,
     *,
-    token: str,
-    start: float,
-    end: float,
     limit: int,
     offset: int,
+    ids: list[int] | None = None,
 ) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
-    """Return one page of replies (by creation time, then id) and all of their answers.
+    """Return one page of replies in the window's order and all of their answers.
 
+    The page is ``limit`` replies from ``offset``, or the replies ``ids`` when given.
     Reply rows carry the form's name as ``form_name``. Answer rows carry ``reply_id``,
     ``points``, ``answer``, ``question_id``, ``question_type_id`` and the question text
     in every locale (``name_en``, ``name_fi``, ``name_sv``), in reply then position order.
     """
-    params = {"token": token, "start": start, "end": end, "limit": limit, "offset": offset}
-    page = " ORDER BY r.created_at, r.id LIMIT :limit OFFSET :offset"
-    replies = connection.execute(
-        "SELECT r.*, f.name AS form_name" + _REPLY_WINDOW + page, params
-    ).fetchall()
+    params = {**window.params(), "limit": limit, "offset": offset}
+    if ids is None:
+        page = window.where() + window.order() + " LIMIT :limit OFFSET :offset"
+    else:
+        page = window.where() + f" AND r.id IN ({','.join(str(int(i)) for i in ids)})"
+        page += window.order()
+    replies = connection.execute("SELECT r.*, f.name AS form_name" + page, params).fetchall()
     answers = connection.execute(
-        _ANSWER_SELECT
-        + " WHERE a.reply_id IN (SELECT r.id"
-        + _REPLY_WINDOW
-        + page
-        + ") ORDER BY a.reply_id, a.position",
+        _ANSWER_SELECT + " WHERE a.reply_id IN (SELECT r.id" + page + ")"
+        " ORDER BY a.reply_id, a.position",
         params,
     ).fetchall()
     return replies, answers
+
+
+def update_reply(
+    connection: sqlite3.Connection,
+    reply_id: int,
+    contact: Contact,
+    answers: Sequence[AnswerDraft] | None,
+    updated_at: int,
+) -> None:
+    """Edit a reply: the contact fields given, its answers when given, and ``updated_at``."""
+    params: dict[str, object] = {"id": reply_id, "updated_at": updated_at, **contact}
+    assignments = [f"{column} = :{column}" for column in contact]
+    if answers is not None:
+        question_count, score_sum, avg_score = score_summary(answers)
+        params |= {"qc": question_count, "ss": score_sum, "avg": avg_score}
+        assignments += ["question_count = :qc", "score_sum = :ss", "avg_score = :avg"]
+        connection.execute("DELETE FROM buenno_answers WHERE reply_id = ?", (reply_id,))
+        connection.executemany(
+            "INSERT INTO buenno_answers (reply_id, position, question_id, points, answer)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (reply_id, position, answer.question_id, answer.points, answer.answer)
+                for position, answer in enumerate(answers, start=1)
+            ],
+        )
+    assignments.append("updated_at = :updated_at")
+    connection.execute(
+        f"UPDATE buenno_replies SET {', '.join(assignments)} WHERE id = :id",  # noqa: S608 - column names from CONTACT_COLUMNS
+        params,
+    )
 
 
 def get_reply(

@@ -8,6 +8,7 @@ import typing as t
 from survey_common.nested import FlattensParentPages, HandsPagesToChild
 from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_buenno.client import BuennoStream
+from tap_buenno.paging import ReplyPages, ReplyPaginator
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -17,6 +18,14 @@ if t.TYPE_CHECKING:
 
 #: The ``from`` of the first replies request when no start_date is set: all history.
 ALL_HISTORY = dt.datetime(1970, 1, 1, tzinfo=UTC)
+#: Days of replies read again before the bookmark when ``replies_lookback_days`` is not set.
+DEFAULT_REPLIES_LOOKBACK_DAYS = 30
+
+
+def envelope_number(body: dict[str, t.Any], key: str) -> int | None:
+    """Read a count of the replies envelope, a number written as a string or not; None if absent."""
+    value = str(body.get(key) if body.get(key) is not None else "").strip()
+    return int(value) if value.isdigit() else None
 
 
 class FormsStream(BuennoStream):
@@ -36,9 +45,18 @@ class FormsStream(BuennoStream):
         self._form_ids: list[int] | None = None
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        """Yield ``api_token.forms`` and remember their ids."""
+        """Yield the token's forms and remember their ids.
+
+        The document's example lost its braces: the forms are under ``api_token`` (our
+        reading) or at the top of the body; either is read, anything else fails clearly.
+        """
         body = self.decoded_body(response)
         token = body.get("api_token") if isinstance(body, dict) else None
+        if not isinstance(token, dict) and isinstance(body, dict) and "forms" in body:
+            self.learned.say_once(
+                "token-info", "Buenno's token-info lists the forms at the top of its body."
+            )
+            token = body
         forms = self.expect_list(
             response, token.get("forms") if isinstance(token, dict) else None, "'api_token.forms'"
         )
@@ -87,21 +105,6 @@ class InvitationsStream(BuennoStream):
             return
         yield from super().get_records(context)
 
-    def created_after(self, context: Context | None) -> dt.datetime | None:
-        """Return the ``created_after`` filter: bookmark minus lookback, never before start_date.
-
-        One second is taken off because the filter is exclusive: a record created in
-        the bookmark's own second is read again rather than missed.
-        """
-        start = self.get_starting_timestamp(context)
-        if start is None:
-            return None
-        if self.get_context_state(context).get("replication_key_value"):
-            start -= dt.timedelta(days=int(self.config.get("lookback_days", 30)))
-            if start_date := self.config.get("start_date"):
-                start = max(start, parse_timestamp(start_date))
-        return start - dt.timedelta(seconds=1)
-
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Filter on the form and on creation time, up to the moment the sync started.
 
@@ -109,7 +112,8 @@ class InvitationsStream(BuennoStream):
         """
         params = super().get_url_params(context, next_page_token)
         params["form_id"] = (context or {})["form_id"]
-        if (after := self.created_after(context)) is not None:
+        lookback = int(self.config.get("lookback_days", 30))
+        if (after := self.read_from(context, lookback)) is not None:
             params["created_after"] = to_iso_utc(after)
         if (sync_started := self.get_replication_key_signpost(context)) is not None:
             params["created_before"] = to_iso_utc(sync_started)
@@ -119,8 +123,11 @@ class InvitationsStream(BuennoStream):
 class RepliesStream(HandsPagesToChild, BuennoStream):
     """Replies of every form of the token, in one date window from the bookmark to now.
 
-    Answers stay on the reply as an array; ``reply_answers`` flattens them from
-    the same pages, so answers cost no extra request.
+    Replies can be edited after creation while the API filters on a date the document
+    calls "Answers from date" (creation, in our reading), so each run reads again
+    ``replies_lookback_days`` before the bookmark. Answers stay on the reply as an
+    array; ``reply_answers`` flattens them from the same pages, so answers cost no
+    extra request.
     """
 
     name = "replies"
@@ -130,10 +137,23 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
     records_key = "replies"
     page_size = 1000
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Start without a window read yet."""
+        super().__init__(*args, **kwargs)
+        self._window_from = ALL_HISTORY
+        self._pages = ReplyPages(self.page_size, self.learned)
+
+    def get_new_paginator(self) -> ReplyPaginator:
+        """Page by what came back, in replies or in answers as the server turns out to count."""
+        self._pages = ReplyPages(self.page_size, self.learned)
+        return ReplyPaginator(self._pages)
+
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        """Ask for replies from the bookmark (or start_date) to the moment the sync started."""
+        """Ask for replies from the bookmark less the lookback to the moment the sync started."""
         params = super().get_url_params(context, next_page_token)
-        params["from"] = to_iso_utc(self.get_starting_timestamp(context) or ALL_HISTORY)
+        lookback = int(self.config.get("replies_lookback_days", DEFAULT_REPLIES_LOOKBACK_DAYS))
+        self._window_from = self.read_from(context, lookback) or ALL_HISTORY
+        params["from"] = to_iso_utc(self._window_from)
         sync_started = self.get_replication_key_signpost(context)
         params["to"] = to_iso_utc(sync_started or dt.datetime.now(tz=UTC))
         if locale := self.config.get("locale"):
@@ -141,18 +161,38 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
         return params
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        """Yield the page's replies, keep the page for ``reply_answers``, note the total.
+        """Yield the page's replies not read before, keep them for ``reply_answers``.
 
-        The envelope's ``total`` (a number written as a string) lets a full last page
-        end paging without asking for an empty one.
+        The envelope's ``total`` and ``limit`` (numbers, written as strings in the
+        document) tell the paging when to stop and what the server's page cap is.
         """
         body = self.decoded_body(response)
         replies = self.expect_list(
             response, body.get("replies") if isinstance(body, dict) else None, "'replies'"
         )
-        total = str(body.get("total") or "").strip()
-        self.reported_total = int(total) if total.isdigit() else None
-        yield from self.hand_off(replies)
+        new = self._pages.read(
+            replies, envelope_number(body, "total"), envelope_number(body, "limit")
+        )
+        self._note_date_filter(new)
+        yield from self.hand_off(new)
+
+    def _note_date_filter(self, replies: list[dict[str, t.Any]]) -> None:
+        """Say once if the window returned replies created before it: it filters on update time.
+
+        Such replies are kept: they are current, and the bookmark only moves forward.
+        """
+        for reply in replies:
+            try:
+                created = parse_timestamp(reply["created_at"])
+            except (KeyError, TypeError, ValueError):
+                continue  # post_process fails on it, naming the record and the field
+            if created < self._window_from:
+                self.learned.say_once(
+                    "date-field",
+                    "Buenno's replies from/to filter on update time: replies created before "
+                    "the window came back, and are kept.",
+                )
+                return
 
 
 class ReplyAnswersStream(FlattensParentPages, BuennoStream):

@@ -54,6 +54,17 @@ class TapBuenno(SurveyTap):
             ),
         ),
         th.Property(
+            "replies_lookback_days",
+            th.IntegerType(minimum=0),
+            default=30,
+            title="Replies lookback days",
+            description=(
+                "Replies can be edited after they are created while the API filters them on "
+                "creation time: each run reads again this many days before the bookmark, so "
+                "edits made within that time reach the warehouse."
+            ),
+        ),
+        th.Property(
             "locale",
             th.StringType,
             title="Locale",

@@ -59,10 +59,29 @@ def sync(config: dict[str, t.Any]) -> str:
     return buffer.getvalue()
 
 
+def first_page_only(
+    body: dict[str, t.Any], key: str
+) -> t.Callable[[t.Any, t.Any], dict[str, t.Any]]:
+    """Answer ``body`` at offset 0 and the same envelope with no records at any later offset.
+
+    A list pages by offset: a mock that gave the same records at every offset would be
+    an API that never ends.
+    """
+
+    def answer(request: t.Any, context: t.Any) -> dict[str, t.Any]:
+        del context
+        offset = request.qs.get("offset", ["0"])[0]
+        return body if offset == "0" else {**body, key: []}
+
+    return answer
+
+
 @pytest.fixture
 def healthy(requests_mock: rm.Mocker) -> rm.Mocker:
     """The API answering every call with the document's examples and no replies."""
     requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
-    requests_mock.get(f"{API}/invitations", json=fixture("invitations"))
+    requests_mock.get(
+        f"{API}/invitations", json=first_page_only(fixture("invitations"), "invitations")
+    )
     requests_mock.get(f"{API}/replies", json=EMPTY_REPLIES)
     return requests_mock

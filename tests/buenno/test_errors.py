@@ -59,6 +59,7 @@ def test_429_is_retried_after_the_wait_the_server_asks_for(
             },
             {"status_code": 429, "json": {"error_message": "Slow down"}},
             {"json": fixture("invitations")},
+            {"json": {"invitations": []}},
         ],
     )
 
@@ -88,12 +89,16 @@ def test_429_is_retried_after_the_wait_the_server_asks_for(
 def test_transient_failures_are_retried_until_they_pass(
     healthy: rm.Mocker, config: dict[str, t.Any], failure: dict[str, t.Any]
 ) -> None:
-    healthy.get(f"{API}/invitations", [failure, failure, {"json": fixture("invitations")}])
+    healthy.get(
+        f"{API}/invitations",
+        [failure, failure, {"json": fixture("invitations")}, {"json": {"invitations": []}}],
+    )
 
     output = sync(config)
 
     assert '"type":"RECORD","stream":"invitations"' in output.replace(" ", "")
-    assert len([r for r in healthy.request_history if r.path.endswith("/invitations")]) == 3
+    # Two failures, the page, and the empty page that ends a list a server may cap.
+    assert len([r for r in healthy.request_history if r.path.endswith("/invitations")]) == 4
 
 
 def test_persistent_server_errors_fail_clearly_after_the_last_attempt(
@@ -149,7 +154,11 @@ def test_no_token_in_any_output_at_debug_level(
 ) -> None:
     healthy.get(
         f"{API}/invitations",
-        [{"status_code": 500, "json": {"error_message": "oops"}}, {"json": fixture("invitations")}],
+        [
+            {"status_code": 500, "json": {"error_message": "oops"}},
+            {"json": fixture("invitations")},
+            {"json": {"invitations": []}},
+        ],
     )
     caplog.set_level(logging.DEBUG)
 

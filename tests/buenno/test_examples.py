@@ -11,7 +11,7 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from survey_common.schemas import SCHEMA_PACKAGE
 from tap_buenno.tap import TapBuenno
-from tests.buenno.conftest import API, fixture
+from tests.buenno.conftest import API, first_page_only, fixture
 from tests.singer_output import run_tap
 
 if t.TYPE_CHECKING:
@@ -33,8 +33,10 @@ def assert_valid(stream: str, record: dict[str, t.Any]) -> None:
 @pytest.fixture
 def document_api(requests_mock: rm.Mocker) -> rm.Mocker:
     requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
-    requests_mock.get(f"{API}/invitations", json=fixture("invitations"))
-    requests_mock.get(f"{API}/replies", json=fixture("replies"))
+    requests_mock.get(
+        f"{API}/invitations", json=first_page_only(fixture("invitations"), "invitations")
+    )
+    requests_mock.get(f"{API}/replies", json=first_page_only(fixture("replies"), "replies"))
     return requests_mock
 
 

@@ -29,6 +29,7 @@ def test_a_retried_network_failure_names_its_call_and_reason(
             {"exc": requests.exceptions.ReadTimeout("read timed out")},
             {"status_code": 200, "text": "<html>portal</html>"},
             {"json": fixture("invitations")},
+            {"json": {"invitations": []}},
         ],
     )
     requests_mock.get(f"{API}/replies", json=EMPTY_REPLIES)

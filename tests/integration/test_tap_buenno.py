@@ -57,7 +57,7 @@ def test_full_sync_extracts_every_record_the_sandbox_holds(
 
 
 def test_rerun_with_state_reads_only_new_records(sandbox: SandboxServer, tmp_path: Path) -> None:
-    config = config_for(sandbox, lookback_days=0)
+    config = config_for(sandbox, lookback_days=0, replies_lookback_days=0)
     first = run_tap_process("tap_buenno", config, tmp_path)
     state = first.output.final_state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from tests.integration.conftest import BUENNO_TOKEN, run_tap_process
+from tests.integration.conftest import BOTH_READINGS, BUENNO_TOKEN, run_tap_process
 from tests.target_runner import Message, record, run_target_process, schema, state
 
 if t.TYPE_CHECKING:
@@ -179,3 +179,20 @@ def test_a_rejected_token_stops_the_run_without_showing_it(
         run.stderr
     )
     assert wrong not in run.stdout + run.stderr
+
+
+@BOTH_READINGS
+def test_a_rerun_invites_nobody_twice_under_each_reading(
+    sandbox: SandboxServer, sandbox_db: sqlite3.Connection, tmp_path: Path
+) -> None:
+    # Under the other reading Buenno answers no 409: only the ledger keeps a rerun quiet.
+    config = config_for(sandbox, form_id=FORM, ledger_path=str(tmp_path / "ledger.sqlite"))
+    seeded = sandbox_db.execute("SELECT COUNT(*) FROM buenno_invitations").fetchone()[0]
+
+    first = run_target_process("target_buenno", config, input_messages(), tmp_path)
+    second = run_target_process("target_buenno", config, input_messages(), tmp_path)
+
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert second.returncode == 0, second.stderr[-2000:]
+    count = sandbox_db.execute("SELECT COUNT(*) FROM buenno_invitations").fetchone()[0]
+    assert count == seeded + GOOD

@@ -26,8 +26,8 @@ FIELDS = ("email", "phone", "first_name", "last_name", "form_id", "pf_age", "pf_
 
 
 @pytest.fixture
-def config() -> dict[str, t.Any]:
-    return {"api_token": TOKEN, "api_url": API}
+def config(tmp_path: Path) -> dict[str, t.Any]:
+    return {"api_token": TOKEN, "api_url": API, "ledger_path": str(tmp_path / "ledger.sqlite")}
 
 
 def invitation(**values: t.Any) -> Message:

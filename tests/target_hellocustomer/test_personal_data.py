@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -12,10 +13,11 @@ import typing as t
 
 import pytest
 
-from survey_common import quiet_urls
+from survey_common import deadletter_cli, quiet_urls
 from survey_common.push_journal import PushJournal
 from survey_common.redact import MASKED, mask_personal
 from target_hellocustomer.ledger import Ledger
+from target_hellocustomer.target import TargetHelloCustomer
 from tests.target_hellocustomer.conftest import (
     TOUCHPOINT,
     FakeHelloCustomer,
@@ -23,6 +25,7 @@ from tests.target_hellocustomer.conftest import (
     push,
     respondent,
 )
+from tests.target_runner import run_target
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -226,3 +229,72 @@ def test_api_messages_in_the_log_have_contact_details_masked() -> None:
         f"Hello Customer answered HTTP 400: The respondent email {MASKED} "
         f"({MASKED}, {MASKED}, also {MASKED}) is invalid to POST /campaign/c8dc/add"
     )
+
+
+def test_a_dead_letter_file_once_fixed_is_resent_through_the_target(
+    requests_mock: rm.Mocker,
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    api = FakeHelloCustomer(refused={"bad@example.com": "The respondent email is invalid"})
+    api.install(requests_mock)
+    push(config, tmp_path, "respondents", respondent(email="bad@example.com", first_name="Aino"))
+    dead_letter = tmp_path / "dead-letter.jsonl"
+    api.refused.clear()  # fixed at the source (here: the platform now takes it)
+
+    assert deadletter_cli.main(["resend", str(dead_letter)]) == 0
+    messages = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    dead_letter.rename(tmp_path / "fixed.jsonl")
+    run = run_target(TargetHelloCustomer, config, messages, tmp_path)
+
+    assert run.error is None
+    assert [(person["email"], person["firstName"]) for person in api.stored] == [
+        ("bad@example.com", "Aino")
+    ]
+    assert not dead_letter.exists()  # nothing rejected the second time
+
+
+def test_uncertain_records_are_resent_only_when_asked(tmp_path: Path) -> None:
+    dead_letter = tmp_path / "dead-letter.jsonl"
+    lines = [
+        {"stream": "respondents", "record": {"email": "a@example.com"}, "uncertain": True},
+        {"stream": "respondents", "record": {"email": "b@example.com"}, "uncertain": False},
+    ]
+    dead_letter.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+    def emails(**options: t.Any) -> list[str]:
+        messages = deadletter_cli.resend_messages(dead_letter, **options)
+        return [m["record"]["email"] for m in messages if m["type"] == "RECORD"]
+
+    assert emails() == ["b@example.com"]
+    assert emails(include_uncertain=True) == ["a@example.com", "b@example.com"]
+
+
+def test_prune_drops_old_lines_and_keeps_the_file_owner_only(
+    tmp_path: Path, permissive_umask: None
+) -> None:
+    dead_letter = tmp_path / "dead-letter.jsonl"
+    lines = [
+        {
+            "stream": "respondents",
+            "record": {"email": "old@example.com"},
+            "at": "2024-01-01T00:00:00+00:00",
+        },
+        {
+            "stream": "respondents",
+            "record": {"email": "new@example.com"},
+            "at": "2024-03-01T00:00:00+00:00",
+        },
+    ]
+    dead_letter.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+    dropped = deadletter_cli.prune(
+        dead_letter, older_than_days=30, now=dt.datetime(2024, 3, 2, tzinfo=dt.timezone.utc)
+    )
+
+    assert dropped == 1
+    assert [
+        json.loads(line)["record"]["email"] for line in dead_letter.read_text().splitlines()
+    ] == ["new@example.com"]
+    assert mode(dead_letter) == 0o600

@@ -15,15 +15,24 @@ Line format::
 ``status`` is the HTTP status when the platform answered, else null. ``uncertain`` is
 true when the record may nevertheless have reached the platform (a request that was
 sent but not answered): check before sending it again.
+
+The file holds whole records, names, emails and phone numbers included, since a user
+must be able to fix and resend them: it is created owner-only (0600) whatever the
+umask, and an existing file readable by others is tightened, with a warning. Its lines
+are kept until removed: ``survey-deadletter prune`` drops those older than a number of
+days, and ``survey-deadletter resend`` turns the lines back into Singer messages to
+pipe into the target once the source is fixed (``survey_common.deadletter_cli``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 
 from singer_sdk.singerlib.json import serialize_json
 
+from survey_common.private_files import open_private_append
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
@@ -31,6 +40,9 @@ if t.TYPE_CHECKING:
     from pathlib import Path
 
     from survey_common.redact import Redactor
+
+
+_logger = logging.getLogger(__name__)
 
 
 def _now() -> dt.datetime:
@@ -41,12 +53,18 @@ class DeadLetterFile:
     """Appends rejected records to a JSON Lines file, created at the first one."""
 
     def __init__(
-        self, path: Path, redact: Redactor, *, clock: Callable[[], dt.datetime] = _now
+        self,
+        path: Path,
+        redact: Redactor,
+        *,
+        clock: Callable[[], dt.datetime] = _now,
+        logger: logging.Logger = _logger,
     ) -> None:
-        """Write to ``path`` (created with its folder when the first record is rejected)."""
+        """Write to ``path`` (created owner-only, with its folder, at the first rejection)."""
         self.path = path
         self._redact = redact
         self._clock = clock
+        self._logger = logger
 
     def write(
         self,
@@ -68,6 +86,5 @@ class DeadLetterFile:
                 "at": to_iso_utc(self._clock()),
             }
         )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as file:
+        with open_private_append(self.path, self._logger) as file:
             file.write(self._redact(line) + "\n")

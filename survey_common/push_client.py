@@ -175,7 +175,9 @@ class PushClient:
         """Word a failed attempt: the API's answer, or the kind of network failure."""
         if isinstance(error, RetriableAPIError):
             return self._redact(str(error))  # _attempt's words: the status, or the bad body
-        endpoint = f"{request.method} {self._base_path}{request.path}"
+        # The path only: a look-up's query holds an email or a phone number.
+        path = request.path.split("?", 1)[0]
+        endpoint = f"{request.method} {self._base_path}{path}"
         reason = api_errors.network_reason(error) if error is not None else "no answer"
         return f"{type(error).__name__} on {endpoint} to {self.platform} ({reason})"
 

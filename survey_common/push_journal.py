@@ -22,26 +22,31 @@ again: the tap's rerun passes on the saved state before it sends the records aft
 so that first STATE must not delete them. The file stays as small as the records
 between two states.
 
-Table ``journal(stream, key, sent, run, at)``: ``key`` is the push's key as a JSON
-array, ``sent`` 0 while the push is on its way and 1 once answered, ``run`` a random id
-of the run that wrote the row, ``at`` ISO 8601 in UTC.
+Table ``journal(stream, key, sent, run, at)``: ``key`` is the keyed digest of the
+push's key (``survey_common.keyed_sqlite``: a record's key holds its email or phone
+number, which the journal need not know), ``sent`` 0 while the push is on its way and
+1 once answered, ``run`` a random id of the run that wrote the row, ``at`` ISO 8601 in
+UTC. The file is owner-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import sqlite3
 import typing as t
 import uuid
 import weakref
 
-from survey_common.keyed_sqlite import connect, encode_key
+from survey_common.keyed_sqlite import KeyedSqlite, open_keyed
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
     from pathlib import Path
+
+_logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -75,27 +80,32 @@ class PushJournal:
     a run that sends nothing through it leaves no file behind.
     """
 
-    def __init__(self, path: Path) -> None:
-        """Keep the journal in ``path``, as a run of its own."""
+    def __init__(self, path: Path, logger: logging.Logger = _logger) -> None:
+        """Keep the journal in ``path``, as a run of its own; report on ``logger``."""
         self.path = path
+        self._logger = logger
         self._run = uuid.uuid4().hex
-        self._connection: sqlite3.Connection | None = None
+        self._file: KeyedSqlite | None = None
+
+    @property
+    def _keyed(self) -> KeyedSqlite:
+        if self._file is None:
+            keyed = open_keyed(self.path, _SCHEMA, table="journal", logger=self._logger)
+            # WAL with synchronous=NORMAL: a commit survives the process being killed at
+            # any point, without a disk flush per push.
+            keyed.connection.execute("PRAGMA journal_mode=WAL")
+            keyed.connection.execute("PRAGMA synchronous=NORMAL")
+            weakref.finalize(self, keyed.close)
+            self._file = keyed
+        return self._file
 
     @property
     def _db(self) -> sqlite3.Connection:
-        if self._connection is None:
-            connection = connect(self.path, _SCHEMA)
-            # WAL with synchronous=NORMAL: a commit survives the process being killed at
-            # any point, without a disk flush per push.
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            weakref.finalize(self, connection.close)
-            self._connection = connection
-        return self._connection
+        return self._keyed.connection
 
     def status(self, stream: str, keys: Iterable[Hashable]) -> Journaled | None:
         """Return what the journal holds of any of a push's keys: sent wins over sending."""
-        encoded = [encode_key(key) for key in keys]
+        encoded = [self._keyed.digest(key) for key in keys]
         if not encoded:
             return None
         marks = ",".join("?" * len(encoded))
@@ -123,21 +133,21 @@ class PushJournal:
         with self._db as connection:
             connection.executemany(
                 "DELETE FROM journal WHERE stream = ? AND key = ?",
-                [(stream, encode_key(key)) for key in keys],
+                [(stream, self._keyed.digest(key)) for key in keys],
             )
 
     def clear(self) -> None:
         """Drop this run's rows: a STATE after all of them was passed on."""
-        if self._connection is None:
+        if self._file is None:
             return  # this run wrote nothing, and took over nothing
         with self._db as connection:
             connection.execute("DELETE FROM journal WHERE run = ?", (self._run,))
 
     def close(self) -> None:
         """Close the file, if it was opened; every change was committed already."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def _write(self, stream: str, keys: Iterable[Hashable], *, sent: bool) -> None:
         at = to_iso_utc(dt.datetime.now(tz=UTC))
@@ -145,5 +155,5 @@ class PushJournal:
             connection.executemany(
                 "INSERT OR REPLACE INTO journal (stream, key, sent, run, at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(stream, encode_key(key), int(sent), self._run, at) for key in keys],
+                [(stream, self._keyed.digest(key), int(sent), self._run, at) for key in keys],
             )

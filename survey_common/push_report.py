@@ -13,6 +13,8 @@ import enum
 import typing as t
 from dataclasses import dataclass
 
+from survey_common.redact import mask_personal
+
 if t.TYPE_CHECKING:
     import logging
     from collections.abc import Mapping
@@ -101,7 +103,7 @@ class RunReport:
             "Stream '%s': record rejected%s: %s (written to %s)",
             stream,
             " but uncertain" if error.uncertain else "",
-            error.reason,
+            mask_personal(error.reason, [record]),
             self.dead_letter.path,
         )
 

@@ -32,6 +32,7 @@ import typing as t
 
 from singer_sdk.singerlib.json import serialize_json
 from singer_sdk.sinks import RecordSink, Sink
+from typing_extensions import override
 
 from survey_common.push_client import PushStoppedError, UncertainDeliveryError
 from survey_common.push_fields import texts
@@ -99,6 +100,15 @@ class PushSinkBase(Sink):
     def get_validator(self) -> None:
         """Leave records to the push schema: an invalid one is rejected, not logged and kept."""
         return
+
+    @override
+    def _after_process_record(self, context: dict[str, t.Any]) -> None:
+        """Log that a record was taken, without its context.
+
+        singer-sdk logs the whole context at DEBUG, and a batching sink keeps the
+        batch's records there: every email and name of the batch would reach the log.
+        """
+        self.logger.debug("Processed a record of stream '%s'", self.stream_name)
 
     # What each sink says about its stream
 

@@ -18,6 +18,8 @@ API needs:
   and a record was rejected, only after the final state was written.
 - A run that cannot go on (``PushStoppedError``) ends with its message and exit code 1,
   without a traceback.
+- Personal data stays out of logs and out of other users' reach: URL queries are hidden
+  from urllib3's log, and the dead-letter file, journal and ledger are owner-only.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import PluginCapabilities
 from singer_sdk.mapper import RemoveRecordTransform
 
+from survey_common import quiet_urls
 from survey_common.deadletter import DeadLetterFile
 from survey_common.one_line_exit import OneLineExit
 from survey_common.push_client import PushClient, PushStoppedError
@@ -155,7 +158,12 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         super(Target, cls).append_builtin_config(config_jsonschema)
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Open the run's report; nothing is sent or written before the first record."""
+        """Open the run's report; nothing is sent or written before the first record.
+
+        urllib3's request lines would log the query of a customer look-up, which holds
+        an email or a phone number: their queries are hidden before any request.
+        """
+        quiet_urls.install()
         super().__init__(*args, **kwargs)
         # Sinks push in turn: parallel draining would only compete for the API's limits.
         self.max_parallelism = 1
@@ -166,7 +174,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
             if prop.get("secret") and self.config.get(name)
         )
         path = Path(str(self.config.get("dead_letter_path") or DEFAULT_DEAD_LETTER_PATH))
-        self.report = RunReport(DeadLetterFile(path, self.redact), self.logger)
+        self.report = RunReport(DeadLetterFile(path, self.redact, logger=self.logger), self.logger)
         #: Every push sink of the run, including those replaced after a schema change.
         self.push_sinks: list[PushSinkBase] = []
         self._pushed_keys: dict[str, MutableSet[Hashable]] = {}
@@ -191,7 +199,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     def journal(self) -> PushJournal | None:
         """The push journal, or None when the target has none or ``journal_path`` is empty."""
         path = self.config.get("journal_path")
-        return PushJournal(Path(str(path))) if path else None
+        return PushJournal(Path(str(path)), self.logger) if path else None
 
     @cached_property
     def client(self) -> PushClient:

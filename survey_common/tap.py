@@ -7,6 +7,9 @@ Performance section), and the output is the same Singer JSON.
 A tap that stops on an API failure (token refused, retries exhausted, an answer it
 cannot read) ends with exit code 1 and that failure's message, which names the call
 and the status or network error, rather than singer-sdk's traceback of thirty lines.
+
+urllib3 logs each request line with its query at DEBUG; a tap hides those queries from
+the start (``survey_common.quiet_urls``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import typing as t
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
 
+from survey_common import quiet_urls
 from survey_common.one_line_exit import OneLineExit
 from survey_common.settings import SecretSafeConfigMixin
 
@@ -61,3 +66,9 @@ class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
 
     #: The last answer any stream of the tap received, for errors about its shape.
     last_answer: requests.Response | None = None
+
+    @override
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Hide URL queries from urllib3's log before the first request can be logged."""
+        quiet_urls.install()
+        super().__init__(*args, **kwargs)

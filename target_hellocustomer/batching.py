@@ -35,6 +35,7 @@ from singer_sdk.sinks import BatchSink
 from survey_common.push_client import PushRequest, PushStoppedError, UncertainDeliveryError
 from survey_common.push_report import Outcome, RecordRejectedError
 from survey_common.push_sink import PushSinkBase
+from survey_common.redact import mask_personal
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Sequence
@@ -189,7 +190,7 @@ class BatchPushSink(PushSinkBase, BatchSink):
             self.stream_name,
             len(group),
             self.noun,
-            rejection.reason,
+            mask_personal(rejection.reason, [pending.record for pending in group]),
         )
         for part in self.split(group):
             self._send(part)

@@ -14,26 +14,31 @@ Each stream's keys are a ``MutableSet`` (``LedgerKeys``) that the target returns
 What is added is committed at once, a batch's keys in one transaction, so a run that
 dies keeps the record of what it pushed.
 
-Table ``pushed(stream, key, pushed_at)``: ``key`` is the push's key as a JSON array
-(``["c8dc5f94-...", "email", "john.doe@example.com"]``), ``pushed_at`` ISO 8601 in UTC.
-Deleting a row lets that push be sent again.
+Table ``pushed(stream, key, pushed_at)``: ``key`` is the keyed digest of the push's
+key (``survey_common.keyed_sqlite``), never the email address it was made from; the
+key itself is a JSON array such as ``["c8dc5f94-...", "email", "john.doe@example.com"]``.
+``pushed_at`` is ISO 8601 in UTC. ``Ledger.forget`` (and ``survey-deadletter forget``)
+deletes a key's row, so that push may be sent again. A ledger of the older form, with
+the keys in plain text, is migrated when opened. The file is owner-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import logging
 import sqlite3
 import typing as t
 import weakref
 from collections.abc import Hashable, MutableSet
 
-from survey_common.keyed_sqlite import connect, encode_key
+from survey_common.keyed_sqlite import open_keyed
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Set
     from pathlib import Path
+
+_logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pushed (
@@ -52,11 +57,24 @@ def _now() -> dt.datetime:
 class Ledger:
     """One SQLite file holding the pushes of every stream; opened at the first use."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], dt.datetime] = _now) -> None:
-        """Keep the ledger in ``path`` (created with its folder if missing)."""
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], dt.datetime] = _now,
+        logger: logging.Logger = _logger,
+    ) -> None:
+        """Keep the ledger in ``path`` (created with its folder if missing, owner-only).
+
+        Args:
+            path: The SQLite file.
+            clock: The time pushes are recorded with; tests set it.
+            logger: Where a tightened file mode or a migration of plain keys is reported.
+        """
         self.path = path
         self._clock = clock
-        self._connection = connect(path, _SCHEMA)
+        self._file = open_keyed(path, _SCHEMA, table="pushed", logger=logger)
+        self._connection = self._file.connection
         # Closed by close(), or when the ledger is collected after a run that stopped early.
         self._closed = weakref.finalize(self, self._connection.close)
         self._streams: dict[str, LedgerKeys] = {}
@@ -76,6 +94,23 @@ class Ledger:
     def close(self) -> None:
         """Close the file; everything added was committed already."""
         self._closed()
+
+    def digest(self, key: Hashable) -> str:
+        """The stored form of a push key: its digest, keyed with this file's secret."""
+        return self._file.digest(key)
+
+    def forget(self, stream: str, key: Hashable) -> bool:
+        """Delete a push from the file, so that it may be made again; tell whether it was there.
+
+        The way to survey someone again before ``resend_after_days``, or to resend a record
+        the dead-letter file marks uncertain once it is known not to have arrived: the
+        file holds digests, so a row cannot be found by the address written in it.
+        """
+        with self._connection as connection:
+            deleted = connection.execute(
+                "DELETE FROM pushed WHERE stream = ? AND key = ?", (stream, self.digest(key))
+            ).rowcount
+        return bool(deleted)
 
     def now(self) -> dt.datetime:
         """The time a push is recorded with, to the second, so that times compare as text."""
@@ -124,18 +159,18 @@ class LedgerKeys(MutableSet[Hashable]):
             return False
         row = self._ledger.connection.execute(
             "SELECT 1 FROM pushed WHERE stream = ? AND key = ? AND pushed_at >= ?",
-            (self._stream, encode_key(key), self._in_force_since),
+            (self._stream, self._ledger.digest(key), self._in_force_since),
         ).fetchone()
         return row is not None
 
     def __iter__(self) -> Iterator[Hashable]:
-        """Yield every key in force."""
+        """Yield the digest of every key in force: the file does not hold the keys themselves."""
         rows = self._ledger.connection.execute(
             "SELECT key FROM pushed WHERE stream = ? AND pushed_at >= ?",
             (self._stream, self._in_force_since),
         )
-        for (text,) in rows:
-            yield tuple(json.loads(text))
+        for (digest,) in rows:
+            yield str(digest)
 
     def __len__(self) -> int:
         """Count the keys in force."""
@@ -155,7 +190,7 @@ class LedgerKeys(MutableSet[Hashable]):
         with self._ledger.connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO pushed (stream, key, pushed_at) VALUES (?, ?, ?)",
-                [(self._stream, encode_key(key), pushed_at) for key in keys],
+                [(self._stream, self._ledger.digest(key), pushed_at) for key in keys],
             )
 
     def __ior__(self, keys: Set[Hashable]) -> LedgerKeys:
@@ -166,8 +201,4 @@ class LedgerKeys(MutableSet[Hashable]):
     def discard(self, value: Hashable) -> None:
         """Forget a push, so that it may be made again."""
         if isinstance(value, tuple):
-            with self._ledger.connection as connection:
-                connection.execute(
-                    "DELETE FROM pushed WHERE stream = ? AND key = ?",
-                    (self._stream, encode_key(value)),
-                )
+            self._ledger.forget(self._stream, value)

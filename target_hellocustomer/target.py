@@ -115,7 +115,7 @@ class TargetHelloCustomer(PushTarget):
     def ledger(self) -> Ledger | None:
         """The run's ledger, opened at the first sink; None when ``ledger_path`` is empty."""
         path = self.config.get("ledger_path")
-        return Ledger(Path(str(path))) if path else None
+        return Ledger(Path(str(path)), logger=self.logger) if path else None
 
     def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
         """What was pushed to a stream: the ledger's keys, or this run's when it is off."""

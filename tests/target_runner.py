@@ -7,13 +7,18 @@ import io
 import json
 import logging
 import os
+import stat
 import subprocess
 import sys
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
+
 if t.TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from singer_sdk import Target
 
 Message = dict[str, t.Any]
@@ -104,12 +109,60 @@ class TargetProcess:
         return TargetRun("", self.dead_letter_path).dead_letters
 
 
+def files_kept(folder: Path, config: dict[str, t.Any]) -> list[Path]:
+    """The files a target keeps in its working directory: dead letters, ledgers, journals.
+
+    SQLite's side files (``-wal``, ``-shm``, ``-journal``) count: they hold the same pages.
+    """
+    named = [
+        folder / str(config[setting])
+        for setting in ("dead_letter_path", "journal_path", "ledger_path")
+        if config.get(setting)
+    ]
+    patterns = ("dead-letter*.jsonl", "*ledger*.sqlite*", "*journal*.sqlite*")
+    found = {path for pattern in patterns for path in folder.glob(pattern)}
+    side = {path.with_name(path.name + suffix) for path in named for suffix in SQLITE_SIDES}
+    return sorted(path for path in found | set(named) | side if path.is_file())
+
+
+#: The side files SQLite keeps beside a database.
+SQLITE_SIDES = ("-wal", "-shm", "-journal")
+
+
+def assert_kept_private(
+    folder: Path,
+    config: dict[str, t.Any],
+    messages: Iterable[Message],
+    printed: dict[str, str],
+    dead_letter_path: Path,
+) -> None:
+    """Check what a target run left: owner-only files, no token, no contact details.
+
+    The dead-letter file may hold the records themselves (that is what it is for) but
+    no token; the log, the states, the ledger and the journal hold neither.
+    """
+    kept = files_kept(folder, config)
+    wide = {str(path): oct(stat.S_IMODE(path.stat().st_mode)) for path in kept}
+    wide = {path: mode for path, mode in wide.items() if int(mode, 8) & 0o077}
+    assert not wide, f"files readable by group or others: {wide}"
+    contents = {path.name: path.read_bytes() for path in kept if path != dead_letter_path}
+    assert_no_secrets({**printed, **contents, "dead-letter file": _read(dead_letter_path)})
+    assert_no_personal_data({**printed, **contents}, personal_data(messages))
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""
+
+
 def run_target_process(
     module: str, config: dict[str, t.Any], messages: list[Message], tmp_path: Path
 ) -> TargetProcess:
     """Run a target as its own process, the way Meltano does, logging at DEBUG.
 
     The dead-letter file is ``dead-letter.jsonl`` in ``tmp_path``, the working directory.
+    The process runs with umask 000, the most permissive, and what it left is checked
+    with ``assert_kept_private`` before it is returned: every test that runs a target
+    this way checks that it keeps personal data and tokens where they belong.
     """
     config_file = tmp_path / "target-config.json"
     config_file.write_text(json.dumps(config))
@@ -124,7 +177,11 @@ def run_target_process(
         cwd=tmp_path,
         timeout=120,
         check=False,
+        umask=0,
     )
-    return TargetProcess(
+    run = TargetProcess(
         result.returncode, result.stdout, result.stderr, tmp_path / "dead-letter.jsonl"
     )
+    printed = {"stdout": run.stdout, "stderr": run.stderr}
+    assert_kept_private(tmp_path, config, messages, printed, run.dead_letter_path)
+    return run

@@ -111,8 +111,15 @@ def run_target_killed_when(
         stdout_path.open("wb") as stdout,
         stderr_path.open("wb") as stderr,
     ):
+        # umask 000: the files a killed target leaves must be owner-only all the same.
         process = subprocess.Popen(
-            args, stdin=stdin, stdout=stdout, stderr=stderr, env=_env("TARGET_"), cwd=folder
+            args,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            env=_env("TARGET_"),
+            cwd=folder,
+            umask=0,
         )
         deadline = time.monotonic() + TIMEOUT_SECONDS
         while process.poll() is None and time.monotonic() < deadline:

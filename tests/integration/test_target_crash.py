@@ -34,8 +34,8 @@ from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
 from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tests.integration.kill import KilledRun, run_target_killed_when
-from tests.secret_scan import assert_no_secrets
-from tests.target_runner import Message, record, schema, state
+from tests.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
+from tests.target_runner import Message, assert_kept_private, record, schema, state
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -307,3 +307,8 @@ def test_a_killed_target_rerun_from_its_last_state_pushes_nothing_twice(
                 "dead-letter": dead_letter.read_text() if dead_letter.exists() else "",
             }
         )
+        assert_no_personal_data(
+            {"stderr": run.stderr, "state": "".join(run.lines)}, personal_data(messages)
+        )
+    # Killed runs leave the journal and its side files behind: owner-only, no contacts.
+    assert_kept_private(folder, config, messages, {}, dead_letter)

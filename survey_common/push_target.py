@@ -40,6 +40,7 @@ from survey_common.deadletter import DeadLetterFile
 from survey_common.one_line_exit import OneLineExit
 from survey_common.push_client import PushClient, PushStoppedError
 from survey_common.push_journal import PushJournal
+from survey_common.push_ledger import Ledger
 from survey_common.push_report import RunReport
 from survey_common.push_sink import DroppedStreamSink
 from survey_common.redact import Redactor
@@ -215,12 +216,28 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
             timeout=float(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         )
 
-    def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
-        """Return the keys of what was pushed to a stream in this run, shared by its sinks.
+    @cached_property
+    def ledger(self) -> Ledger | None:
+        """The ledger of earlier runs' pushes, for a target with a ``ledger_path`` setting.
 
-        Kept in memory for the run. A target that must also remember earlier runs (a
-        local ledger of what was sent) returns a persistent set here instead.
+        None when the target has no such setting or it is empty: then only repeats within
+        one run are skipped.
         """
+        path = self.config.get("ledger_path")
+        return Ledger(Path(str(path)), logger=self.logger) if path else None
+
+    def resend_after_days(self, stream: str) -> int | None:  # noqa: ARG002 - a hook
+        """Whole days after which a stream's pushed key lapses in the ledger; None: never."""
+        return None
+
+    def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
+        """Return the keys of what was pushed to a stream, shared by its sinks.
+
+        The ledger's keys when there is one, so a rerun of the same input pushes nothing
+        twice; otherwise this run's, kept in memory.
+        """
+        if self.ledger is not None:
+            return self.ledger.keys(stream, resend_after_days=self.resend_after_days(stream))
         return self._pushed_keys.setdefault(stream, set())
 
     # Routing
@@ -289,8 +306,12 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     # The end
 
     def process_endofpipe(self) -> None:
-        """Drain and write the final state, close the journal, log the summary, fail if asked."""
-        super().process_endofpipe()
+        """Drain, write the final state, close journal and ledger, log the summary."""
+        try:
+            super().process_endofpipe()
+        finally:
+            if self.ledger is not None:
+                self.ledger.close()
         if self.journal is not None:
             # The input ended and every push was answered: a run from the same state, or
             # from none, is a new run that means to send its records, not a rerun.

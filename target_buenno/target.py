@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
-from pathlib import Path
 
 from singer_sdk import typing as th
 
@@ -12,11 +10,8 @@ from survey_common.push_target import PushTarget, push_settings
 from tap_buenno import client
 from tap_buenno.tap import CONNECTION_SETTINGS
 from target_buenno.sinks import InvitationsSink
-from target_hellocustomer.ledger import Ledger
 
 if t.TYPE_CHECKING:
-    from collections.abc import Hashable, MutableSet
-
     from singer_sdk.authenticators import APIKeyAuthenticator
 
 #: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
@@ -63,27 +58,3 @@ class TargetBuenno(PushTarget):
     def error_message(self, body: t.Any) -> str | None:
         """Buenno's ``{"error_message": "..."}``, as tap-buenno reads it."""
         return client.error_message(body)
-
-    @cached_property
-    def ledger(self) -> Ledger | None:
-        """The run's ledger, opened at the first sink; None when ``ledger_path`` is empty."""
-        path = self.config.get("ledger_path")
-        return Ledger(Path(str(path))) if path else None
-
-    def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
-        """Who was invited: the ledger's keys (kept for good), or this run's when it is off.
-
-        The document does not say what Buenno's 409 keys on, or whether a second
-        invitation of the same person is refused at all; the ledger does not depend on it.
-        """
-        if self.ledger is None:
-            return super().pushed_keys(stream)
-        return self.ledger.keys(stream, resend_after_days=None)
-
-    def process_endofpipe(self) -> None:
-        """Drain, write the final state and the summary, then close the ledger."""
-        try:
-            super().process_endofpipe()
-        finally:
-            if self.ledger is not None:
-                self.ledger.close()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
-from pathlib import Path
 
 from singer_sdk import typing as th
 from singer_sdk.authenticators import APIKeyAuthenticator
@@ -14,11 +12,10 @@ from survey_common.ratelimit import MinIntervalLimiter
 from tap_hellocustomer import client
 from tap_hellocustomer.tap import CONNECTION_SETTINGS, GUID_PATTERN, TapHelloCustomer
 from target_hellocustomer.languages import ACCEPTED, language_guid
-from target_hellocustomer.ledger import Ledger
 from target_hellocustomer.sinks import DEFAULT_BATCH_SIZE, AnswersSink, RespondentsSink
 
 if t.TYPE_CHECKING:
-    from collections.abc import Hashable, MutableSet
+    pass
 
 #: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
 DEFAULT_LEDGER_PATH = "hellocustomer-ledger.sqlite"
@@ -111,26 +108,12 @@ class TargetHelloCustomer(PushTarget):
         """Every call waits ``min_request_interval`` after the previous answer."""
         return MinIntervalLimiter(float(self.config.get("min_request_interval", 1.0)))
 
-    @cached_property
-    def ledger(self) -> Ledger | None:
-        """The run's ledger, opened at the first sink; None when ``ledger_path`` is empty."""
-        path = self.config.get("ledger_path")
-        return Ledger(Path(str(path)), logger=self.logger) if path else None
-
-    def pushed_keys(self, stream: str) -> MutableSet[Hashable]:
-        """What was pushed to a stream: the ledger's keys, or this run's when it is off."""
-        if self.ledger is None:
-            return super().pushed_keys(stream)
-        days = self.config.get("resend_after_days") if stream == RespondentsSink.stream else None
-        return self.ledger.keys(stream, resend_after_days=days)
-
-    def process_endofpipe(self) -> None:
-        """Drain, write the final state and the summary, then close the ledger."""
-        try:
-            super().process_endofpipe()
-        finally:
-            if self.ledger is not None:
-                self.ledger.close()
+    def resend_after_days(self, stream: str) -> int | None:
+        """A respondent may be surveyed again after ``resend_after_days``; an answer never."""
+        if stream != RespondentsSink.stream:
+            return None
+        days = self.config.get("resend_after_days")
+        return None if days is None else int(days)
 
     def _check_formats(self, properties: dict[str, dict[str, t.Any]]) -> list[str]:
         """Check also that ``default_language`` names a language of the document's table."""

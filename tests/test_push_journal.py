@@ -55,7 +55,7 @@ def run_until_killed(
 
 def journal_rows(path: Path) -> list[tuple[str, int]]:
     with contextlib.closing(sqlite3.connect(path)) as connection:
-        return connection.execute("SELECT key, sent FROM journal ORDER BY key").fetchall()
+        return connection.execute("SELECT key, sent FROM journal ORDER BY rowid").fetchall()
 
 
 @pytest.fixture

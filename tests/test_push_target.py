@@ -60,7 +60,12 @@ def test_a_state_is_held_back_until_the_records_before_it_were_pushed(
         return {"invitation": {}}
 
     requests_mock.post(f"{API}/invitations", json=created)
-    config = {"api_token": "t0ken-batch", "api_url": API, "batch_size_rows": batch_size}
+    config = {
+        "api_token": "t0ken-batch",
+        "api_url": API,
+        "batch_size_rows": batch_size,
+        "ledger_path": str(tmp_path / "ledger.sqlite"),
+    }
 
     run = run_target(
         BatchingTarget,

@@ -15,8 +15,8 @@ import pytest
 
 from survey_common import deadletter_cli, quiet_urls
 from survey_common.push_journal import PushJournal
+from survey_common.push_ledger import Ledger
 from survey_common.redact import MASKED, mask_personal
-from target_hellocustomer.ledger import Ledger
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.target_hellocustomer.conftest import (
     TOUCHPOINT,

@@ -1,7 +1,8 @@
-"""The ledger: what was pushed to Hello Customer and when, kept across runs in a SQLite file.
+"""The ledger: what a target pushed and when, kept across runs in a SQLite file.
 
-Hello Customer cannot tell that a respondent was already added: each add surveys the
-person again. A source that sends its whole contact table every night would survey
+Some platforms cannot tell that a push was already made: each Hello Customer add surveys
+the person again, and whether Buenno refuses a second invitation of the same person is
+not documented. A source that sends its whole contact table every night would survey
 everyone every night, and an answer sent again is a second response. The ledger
 remembers every push by its key (for a respondent, the touchpoint and the email
 address) with the time it was made; a push whose key is in it counts as already

@@ -174,10 +174,20 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
         other="Nothing: every POST creates an invitation, so a rerun would invite again.",
         connector="target-buenno keeps a ledger of the invitations it made (form and email, "
         "phone or external id, ledger_path) and does not send them again in a later run; "
-        "409 still counts as already present.",
+        "within a run, a POST whose answer was lost (timeout, dropped connection, gateway "
+        "5xx, cut-short body) is looked up in GET /invitations (the form, created_after the "
+        "first attempt less 15 minutes, paged by what came back) before it is sent again: "
+        "found, it counts as accepted; a failed look-up dead-letters it as uncertain. 409 "
+        "still counts as already present.",
         tests=(
             f"{_TARGET}::test_a_rerun_invites_nobody_twice_under_each_reading",
             "tests/target_buenno/test_ledger.py::test_a_person_in_the_ledger_is_not_invited_again",
+            "tests/integration/test_faults_targets.py::"
+            "test_buenno_invitations_arrive_once_through_every_fault_when_buenno_answers_no_409",
+            "tests/target_buenno/test_lost_answers.py::"
+            "test_a_post_whose_answer_was_lost_is_found_and_not_sent_again",
+            "tests/target_buenno/test_lost_answers.py::"
+            "test_a_failed_look_up_dead_letters_the_record_as_uncertain_and_sends_it_no_more",
         ),
     ),
 )

@@ -1,7 +1,8 @@
 """Every target through every kind of fault: each good record delivered once, or flagged.
 
-The sandbox's tables say what arrived. A push that is safe to repeat (Buenno invitations,
-FeedbackAPI customers) must arrive exactly once whatever happens. A push that is not
+The sandbox's tables say what arrived. Buenno invitations (looked up after a lost answer,
+whether or not Buenno answers 409) and FeedbackAPI customers must arrive exactly once
+whatever happens. A push that is not
 (FeedbackAPI locations and feedback requests, Hello Customer respondents and answers)
 must never arrive twice: after an outcome the target cannot know (a read timeout, a
 dropped connection, a 5xx other than 503, an HTML page or a truncated answer) the record
@@ -17,6 +18,7 @@ import typing as t
 
 import pytest
 
+from survey_common.readings import readings_from_text
 from survey_sandbox.buenno_seed import BUENNO_TOKEN
 from survey_sandbox.faults import FAULT_KINDS
 from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
@@ -37,6 +39,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
+    from survey_common.readings.point import Readings
     from survey_sandbox.faults import FaultPlan
 
 BUENNO_FORM = 2  # active, and not the token's default form
@@ -103,10 +106,12 @@ def assert_summary_counts_uncertain(run: TargetProcess, stream: str, uncertain: 
         assert "0 rejected" in summary, summary
 
 
-# Buenno: invitations are safe to repeat (409 for one that exists).
+# Buenno: invitations arrive once, whether Buenno answers 409 to one it has or not.
 
 
-def check_buenno(folder: Path, seed: int, faults: FaultPlan) -> None:
+def check_buenno(
+    folder: Path, seed: int, faults: FaultPlan, readings: Readings | None = None
+) -> None:
     """Push invitations under ``faults``: each arrives exactly once, none is dead-lettered."""
     folder.mkdir(parents=True)
     emails = [f"fault{n}@example.com" for n in range(14)]
@@ -115,7 +120,9 @@ def check_buenno(folder: Path, seed: int, faults: FaultPlan) -> None:
         *[record("invitations", email=email) for email in emails],
         state(crm=1),
     ]
-    with SandboxServer(folder / "sandbox.db", seed=seed, size=5, faults=faults) as sandbox:
+    with SandboxServer(
+        folder / "sandbox.db", seed=seed, size=5, faults=faults, readings=readings
+    ) as sandbox:
         config = {
             "api_token": BUENNO_TOKEN,
             "api_url": sandbox.base_url("buenno"),
@@ -142,6 +149,17 @@ def test_buenno_invitations_arrive_exactly_once_through_every_kind_of_fault(
     log_faults(caplog)
     for seed in seeds(long_run):
         check_buenno(tmp_path / f"seed-{seed}", seed, ALL_FAULTS)
+    assert faults_met(caplog) == set(FAULT_KINDS)
+
+
+def test_buenno_invitations_arrive_once_through_every_fault_when_buenno_answers_no_409(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, long_run: bool
+) -> None:
+    """Under the other reading a lost answer's POST, sent again blindly, invites twice."""
+    log_faults(caplog)
+    no_409 = readings_from_text("buenno.invitation-409-key")
+    for seed in seeds(long_run):
+        check_buenno(tmp_path / f"seed-{seed}", seed, ALL_FAULTS, no_409)
     assert faults_met(caplog) == set(FAULT_KINDS)
 
 

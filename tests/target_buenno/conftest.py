@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from target_buenno import sinks
 from target_buenno.target import TargetBuenno
 from tests.target_runner import Message, TargetRun, record, run_target, schema
 
@@ -23,6 +24,14 @@ CREATED = json.loads(
     (Path(__file__).parent.parent / "buenno" / "fixtures" / "invitation_created.json").read_text()
 )
 FIELDS = ("email", "phone", "first_name", "last_name", "form_id", "pf_age", "pf_timestamp")
+
+
+@pytest.fixture(autouse=True)
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits before looking up an invitation whose answer was lost, recorded, not slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(sinks, "sleep", slept.append)
+    return slept
 
 
 @pytest.fixture

@@ -118,12 +118,13 @@ def test_404_for_the_form_of_the_setting_stops_the_run(
     assert requests_mock.call_count == 1
 
 
-def test_429_and_5xx_are_retried_until_buenno_takes_the_invitation(
+def test_429_and_503_are_retried_a_500_is_looked_up_until_buenno_takes_the_invitation(
     requests_mock: rm.Mocker,
     config: dict[str, t.Any],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    requests_mock.get(INVITATIONS, json={"invitations": []})
     requests_mock.post(
         INVITATIONS,
         [
@@ -137,9 +138,16 @@ def test_429_and_5xx_are_retried_until_buenno_takes_the_invitation(
     run = push(config, tmp_path, invitation(email="a@example.com"))
 
     assert run.error is None
-    assert requests_mock.call_count == 4
+    # A 500 may come after Buenno made the invitation: it is looked up before a resend.
+    assert [r.method for r in requests_mock.request_history] == [
+        "POST",
+        "POST",
+        "GET",
+        "POST",
+        "POST",
+    ]
     assert "Stream 'invitations': 1 accepted" in caplog.text
-    assert "Buenno answered HTTP 503: Maintenance to POST /api/v01/invitations; attempt 3 of 6" in (
+    assert "Buenno answered HTTP 503: Maintenance to POST /api/v01/invitations; attempt 1 of 6" in (
         caplog.text
     )
 
@@ -147,7 +155,7 @@ def test_429_and_5xx_are_retried_until_buenno_takes_the_invitation(
 def test_buenno_down_for_good_stops_the_run_and_the_record_is_not_dead_lettered(
     requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
 ) -> None:
-    requests_mock.post(INVITATIONS, status_code=502, text="Bad gateway")
+    requests_mock.post(INVITATIONS, status_code=503, text="Service unavailable")
 
     run = push(config, tmp_path, state(contacts=0), invitation(email="a@example.com"))
 
@@ -155,3 +163,27 @@ def test_buenno_down_for_good_stops_the_run_and_the_record_is_not_dead_lettered(
     assert "after 6 attempts" in str(run.error)
     assert run.states == [{"bookmarks": {"contacts": 0}}]
     assert run.dead_letters == []
+
+
+def test_a_gateway_down_for_good_dead_letters_the_invitation_it_may_have_passed_on_and_stops(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    # A 502 may come after Buenno made the invitation; the look-up fails the same way.
+    requests_mock.post(INVITATIONS, status_code=502, text="Bad gateway")
+    requests_mock.get(INVITATIONS, status_code=502, text="Bad gateway")
+
+    run = push(
+        config,
+        tmp_path,
+        state(contacts=0),
+        invitation(email="a@example.com"),
+        invitation(email="b@example.com"),
+    )
+
+    assert isinstance(run.error, PushStoppedError)
+    assert "after 6 attempts" in str(run.error)
+    assert run.states == [{"bookmarks": {"contacts": 0}}]
+    [dead] = run.dead_letters
+    assert dead["record"] == {"email": "a@example.com"}
+    assert dead["uncertain"] is True
+    assert [r.method for r in requests_mock.request_history] == ["POST"] + ["GET"] * 6

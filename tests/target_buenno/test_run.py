@@ -178,6 +178,7 @@ def test_the_token_is_written_nowhere_even_when_the_api_echoes_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     echo = {"error_message": f"token {TOKEN} may not use form 9"}
+    requests_mock.get(INVITATIONS, json={"invitations": []})  # the 500's look-up
     requests_mock.post(
         INVITATIONS,
         [

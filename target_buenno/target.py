@@ -16,6 +16,8 @@ if t.TYPE_CHECKING:
 
 #: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
 DEFAULT_LEDGER_PATH = "buenno-ledger.sqlite"
+#: Where the push journal is kept by default: beside the ledger.
+DEFAULT_JOURNAL_PATH = "buenno-journal.sqlite"
 
 
 class TargetBuenno(PushTarget):
@@ -27,7 +29,7 @@ class TargetBuenno(PushTarget):
     sink_classes = (InvitationsSink,)
 
     config_jsonschema = th.PropertiesList(
-        *push_settings(CONNECTION_SETTINGS),
+        *push_settings(CONNECTION_SETTINGS, journal_default=DEFAULT_JOURNAL_PATH),
         th.Property(
             "form_id",
             th.IntegerType(minimum=1),

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from survey_common.readings import readings_from_text
 from survey_sandbox.buenno_seed import BUENNO_TOKEN
 from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
 from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
@@ -213,9 +214,15 @@ PIPELINES = {
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+def sandbox(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """The sandbox; parametrized indirectly, it takes the other reading of the points named."""
+    switched = getattr(request, "param", "ours")
     with SandboxServer(
-        tmp_path / "sandbox.db", seed=9, size=20, hellocustomer_min_interval=0.0
+        tmp_path / "sandbox.db",
+        seed=9,
+        size=20,
+        hellocustomer_min_interval=0.0,
+        readings=None if switched == "ours" else readings_from_text(switched),
     ) as server:
         yield server
 
@@ -272,6 +279,21 @@ def run_pipeline(
 def test_a_killed_target_rerun_from_its_last_state_pushes_nothing_twice(
     name: str, sandbox: SandboxServer, tmp_path: Path, long_run: bool
 ) -> None:
+    check_killed_runs_push_nothing_twice(name, sandbox, tmp_path, long_run)
+
+
+@pytest.mark.parametrize("sandbox", ["buenno.invitation-409-key"], indirect=True)
+def test_a_killed_target_buenno_invites_nobody_twice_when_buenno_answers_no_409(
+    sandbox: SandboxServer, tmp_path: Path, long_run: bool
+) -> None:
+    # Without a 409, only the journal tells a rerun that a killed run's invitation went out.
+    check_killed_runs_push_nothing_twice("target_buenno", sandbox, tmp_path, long_run)
+
+
+def check_killed_runs_push_nothing_twice(
+    name: str, sandbox: SandboxServer, tmp_path: Path, long_run: bool
+) -> None:
+    """Kill the target at random calls, rerun it from its last state, count what arrived."""
     pipeline = PIPELINES[name]
     with contextlib.closing(sqlite3.connect(tmp_path / "sandbox.db")) as db:
         config = pipeline.config(sandbox, db)

@@ -177,8 +177,10 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
         "within a run, a POST whose answer was lost (timeout, dropped connection, gateway "
         "5xx, cut-short body) is looked up in GET /invitations (the form, created_after the "
         "first attempt less 15 minutes, paged by what came back) before it is sent again: "
-        "found, it counts as accepted; a failed look-up dead-letters it as uncertain. 409 "
-        "still counts as already present.",
+        "found, it counts as accepted; a failed look-up dead-letters it as uncertain. Each "
+        "invitation is also noted in the push journal (journal_path) before it is sent, so "
+        "a run killed mid-push and rerun from its last state sends it no more. 409 still "
+        "counts as already present.",
         tests=(
             f"{_TARGET}::test_a_rerun_invites_nobody_twice_under_each_reading",
             "tests/target_buenno/test_ledger.py::test_a_person_in_the_ledger_is_not_invited_again",
@@ -188,6 +190,8 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
             "test_a_post_whose_answer_was_lost_is_found_and_not_sent_again",
             "tests/target_buenno/test_lost_answers.py::"
             "test_a_failed_look_up_dead_letters_the_record_as_uncertain_and_sends_it_no_more",
+            "tests/integration/test_target_crash.py::"
+            "test_a_killed_target_buenno_invites_nobody_twice_when_buenno_answers_no_409",
         ),
     ),
 )

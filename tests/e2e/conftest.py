@@ -7,6 +7,7 @@ into the project's ``.meltano``: a second session reuses uv's cache and takes se
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import secrets
@@ -110,6 +111,14 @@ class Postgres:
             env={**os.environ, "PGPASSWORD": self.password},
         )
         return result.stdout
+
+    def rows(self, sql: str) -> list[tuple[t.Any, ...]]:
+        """Run a query; return its rows as tuples of JSON values, in the query's column order.
+
+        The rows travel as one JSON document, so text holding ``|`` or line breaks is safe.
+        """
+        document = self.psql(f"SELECT coalesce(json_agg(to_json(q)), '[]') FROM ({sql}) q")  # noqa: S608 - the caller's query
+        return [tuple(row.values()) for row in json.loads(document)]
 
 
 def postgres_bin_dir() -> Path | None:

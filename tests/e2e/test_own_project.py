@@ -3,7 +3,8 @@
 A fresh ``meltano init`` project in a temporary folder adds all six connectors from
 ``plugins/`` as docs/meltano-project.md shows, with ``pip_url`` pointed at the wheel
 built from this checkout, and target-jsonl from the package index. Against the
-``survey_sandbox`` fixture it runs a tap into target-jsonl, runs ``meltano config test``
+``survey_sandbox`` fixture it runs a tap into target-jsonl, pushes a record through each
+target with ``meltano invoke``, runs ``meltano config test``
 with a good and a bad token, and runs two partitions of tap-buenno (one form each,
 each with its own state) at the same time.
 """
@@ -24,6 +25,7 @@ import yaml
 
 from scripts import plugin_definitions
 from tests.e2e.conftest import ROOT, clean_env
+from tests.target_runner import record, schema
 
 if t.TYPE_CHECKING:
     from survey_sandbox.pytest_plugin import SandboxEndpoints
@@ -184,6 +186,48 @@ def test_a_tap_runs_into_a_loader_from_the_package_index(
     loaded = read_jsonl(tmp_path)
     assert invitations
     assert sorted(r["id"] for r in loaded["invitations"]) == sorted(i for (i,) in invitations)
+
+
+#: For each target: its stream, and the table and column where the sandbox keeps a push.
+PUSHED_TO = {
+    "target-buenno": ("invitations", "buenno_invitations", "email"),
+    "target-feedbackapi": ("customers", "feedbackapi_customers", "email"),
+    "target-hellocustomer": ("respondents", "hellocustomer_respondents", "email"),
+}
+
+
+@pytest.mark.survey_sandbox(seed=12, size=2)
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_target_pushes_a_record_from_the_users_project(
+    project: Path, survey_sandbox: SandboxEndpoints, target: str
+) -> None:
+    stream, table, column = PUSHED_TO[target]
+    email = f"own-project-{target}@example.com"
+    with closing(sqlite3.connect(survey_sandbox.db_path)) as sandbox:
+        location = sandbox.execute("SELECT id FROM feedbackapi_locations LIMIT 1").fetchone()[0]
+    env = sandbox_env(
+        survey_sandbox,
+        TARGET_FEEDBACKAPI_DEFAULT_LOCATION=location,
+        TARGET_HELLOCUSTOMER_CAMPAIGN_ID=survey_sandbox.campaign_ids[0],
+        TARGET_HELLOCUSTOMER_DEFAULT_LANGUAGE="nl",
+    )
+    messages = [schema(stream, "email"), record(stream, email=email)]
+
+    result = subprocess.run(
+        [str(BIN / "meltano"), "invoke", target],
+        cwd=project,
+        env=env,
+        input="".join(json.dumps(message) + "\n" for message in messages),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    with closing(sqlite3.connect(survey_sandbox.db_path)) as sandbox:
+        pushed = sandbox.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (email,))  # noqa: S608 - table names above
+        assert pushed.fetchone()[0] == 1
 
 
 @pytest.mark.survey_sandbox(size=2)

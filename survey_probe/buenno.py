@@ -1,8 +1,12 @@
 """The buenno checks of ``survey-probe``: a finding per point that read-only calls settle.
 
-Two calls: token-info, and one page of replies over all history at ``limit=1000``. The
-page's envelope and its counts of replies and answers settle the envelope, page-cap,
-what-limit-counts, envelope-number and order points where the account has the data.
+At most seven calls. token-info; one page of replies over all history at ``limit=1000``,
+whose envelope and counts of replies and answers settle the envelope, page-cap,
+what-limit-counts, envelope-number and order points; a window on the creation second of
+a reply never edited (are bounds inclusive) and one on the two seconds around the edit of
+an edited reply (which date the window filters on); a page of invitations at
+``limit=250``, and the next page when it is short (the invitations' cap); and a window on
+an invitation's creation instant (are its bounds strict).
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from typing import Any
 from survey_probe.finding import Finding, ProbeClient
 
 ASKED = 1000
+INVITATIONS_ASKED = 250
+SECOND = dt.timedelta(seconds=1)
+_WINDOW_ANSWERS = (200, 400)
+"""A window the API refuses (say, ``from`` = ``to``) leaves its point unsettled, not the probe."""
 
 
 def probe(config: Mapping[str, Any]) -> Iterator[Finding]:
@@ -30,7 +38,12 @@ def probe(config: Mapping[str, Any]) -> Iterator[Finding]:
     now = dt.datetime.now(tz=dt.timezone.utc).isoformat()
     params = {"from": "1970-01-01T00:00:00+00:00", "to": now, "limit": ASKED, "offset": 0}
     _, page = client.call("GET", "/replies", params=params)
-    yield from _replies_page(page if isinstance(page, dict) else {})
+    body = page if isinstance(page, dict) else {}
+    yield from _replies_page(body)
+    replies = _records(body, "replies")
+    yield _window_bounds(client, replies)
+    yield _date_field(client, replies)
+    yield from _invitations(client)
 
 
 def _token_info(body: Any) -> Finding:
@@ -46,6 +59,22 @@ def _token_info(body: Any) -> Finding:
 def _number(value: Any) -> int | None:
     text = str(value if value is not None else "").strip()
     return int(text) if text.isdigit() else None
+
+
+def _records(body: Any, name: str) -> list[dict[str, Any]]:
+    """The records a list answer holds under ``name``; none when it has another shape."""
+    listed = body.get(name) if isinstance(body, dict) else None
+    return [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    """A record's ISO 8601 time, or ``None`` when it is missing or unreadable."""
+    text = str(value or "")
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
 
 
 def _replies_page(body: dict[str, Any]) -> Iterator[Finding]:
@@ -95,3 +124,132 @@ def _order(replies: list[dict[str, Any]]) -> Finding:
         if times == sorted(times, reverse=True):
             return Finding(key, "other", f"replies run from new to old by {field}")
     return Finding(key, "unsettled", "replies are in no order of creation or update time")
+
+
+def _window(
+    client: ProbeClient, path: str, params: Mapping[str, Any], name: str, wanted: Any
+) -> tuple[str, bool | None]:
+    """Ask one window; say what came back and whether the record ``wanted`` was in it.
+
+    Returns:
+        The evidence, and ``None`` in place of the answer when the API refused the window.
+    """
+    status, body = client.call("GET", path, params=params, accept=_WINDOW_ANSWERS)
+    if status != 200:  # noqa: PLR2004 - HTTP OK
+        return f"the API answered {status}", None
+    records = _records(body, name)
+    found = any(record.get("id") == wanted for record in records)
+    return f"{name} in the window: {len(records)}, {'it among them' if found else 'not it'}", found
+
+
+def _window_bounds(client: ProbeClient, replies: list[dict[str, Any]]) -> Finding:
+    """A reply never edited comes back from ``from`` = ``to`` = its creation (ours) or not.
+
+    A reply whose update time is its creation time sits on both bounds whichever date
+    the window filters on, so only the bounds decide.
+    """
+    key = "buenno.replies-window-bounds"
+    reply = next(
+        (r for r in replies if r.get("id") is not None and _unedited(r)),
+        None,
+    )
+    if reply is None:
+        return Finding(key, "unsettled", "no reply on the first page was never edited")
+    instant = str(reply["created_at"])
+    params = {"from": instant, "to": instant, "limit": ASKED, "offset": 0}
+    seen, found = _window(client, "/replies", params, "replies", reply["id"])
+    seen = f"GET /replies with from = to = the creation time of a reply never edited: {seen}"
+    if found is None:
+        return Finding(key, "unsettled", seen)
+    if found:
+        return Finding(key, "ours", seen)
+    return Finding(key, "other", seen + " (or the API keeps times finer than the second shown)")
+
+
+def _unedited(reply: Mapping[str, Any]) -> bool:
+    created = _instant(reply.get("created_at"))
+    return created is not None and created == _instant(reply.get("updated_at"))
+
+
+def _date_field(client: ProbeClient, replies: list[dict[str, Any]]) -> Finding:
+    """An edited reply comes back from the two seconds around its edit (other) or not (ours).
+
+    Its creation lies more than a second before the edit, outside that window, and the
+    edit lies inside it away from both bounds, so the bounds' reading does not matter.
+    """
+    key = "buenno.replies-date-field"
+    edited = next(
+        (
+            (reply, updated)
+            for reply in replies
+            if reply.get("id") is not None
+            and (created := _instant(reply.get("created_at"))) is not None
+            and (updated := _instant(reply.get("updated_at"))) is not None
+            and updated - created > SECOND
+        ),
+        None,
+    )
+    if edited is None:
+        return Finding(key, "unsettled", "no reply on the first page was edited after a second")
+    reply, updated = edited
+    params = {
+        "from": (updated - SECOND).isoformat(),
+        "to": (updated + SECOND).isoformat(),
+        "limit": ASKED,
+        "offset": 0,
+    }
+    seen, found = _window(client, "/replies", params, "replies", reply["id"])
+    seen = f"GET /replies over the two seconds around the edit of an edited reply: {seen}"
+    if found is None:
+        return Finding(key, "unsettled", seen)
+    return Finding(key, "other" if found else "ours", seen)
+
+
+def _invitations(client: ProbeClient) -> Iterator[Finding]:
+    """Settle the invitations' page cap and bounds from the token's default form."""
+    params = {"limit": INVITATIONS_ASKED, "offset": 0}
+    _, first = client.call("GET", "/invitations", params=params)
+    invitations = _records(first, "invitations")
+    yield _invitations_cap(client, len(invitations))
+    yield _invitations_bounds(client, invitations)
+
+
+def _invitations_cap(client: ProbeClient, count: int) -> Finding:
+    """A full first page (ours); a short one followed by more (other), a page later."""
+    key = "buenno.invitations-page-cap"
+    seen = f"asked limit={INVITATIONS_ASKED}, the first page held {count} invitations"
+    if count >= INVITATIONS_ASKED:
+        return Finding(key, "ours", seen)
+    if count == 0:
+        return Finding(key, "unsettled", seen + ": the default form has none")
+    params = {"limit": INVITATIONS_ASKED, "offset": count}
+    _, body = client.call("GET", "/invitations", params=params)
+    more = len(_records(body, "invitations"))
+    seen += f", the next page {more}"
+    if more:
+        return Finding(key, "other", seen + ": pages are capped below the limit asked")
+    return Finding(key, "unsettled", seen + ": the default form holds less than a page")
+
+
+def _invitations_bounds(client: ProbeClient, invitations: list[dict[str, Any]]) -> Finding:
+    """An invitation comes back from after = before = its creation (other) or not (ours)."""
+    key = "buenno.invitations-bounds"
+    invitation = next(
+        (i for i in invitations if i.get("id") is not None and _instant(i.get("created_at"))),
+        None,
+    )
+    if invitation is None:
+        return Finding(key, "unsettled", "the default form's first page has no invitation")
+    instant = str(invitation["created_at"])
+    params = {
+        "created_after": instant,
+        "created_before": instant,
+        "limit": INVITATIONS_ASKED,
+        "offset": 0,
+    }
+    came, found = _window(client, "/invitations", params, "invitations", invitation["id"])
+    seen = "GET /invitations with created_after = created_before = the creation time of "
+    seen += f"an invitation of the default form: {came}"
+    if found is None:
+        return Finding(key, "unsettled", seen)
+    return Finding(key, "other" if found else "ours", seen)

@@ -162,7 +162,7 @@ BUENNO_POINTS: tuple[ReadingPoint, ...] = (
             f"{_READINGS}::test_every_invitation_once_under_each_reading",
             f"{_READINGS}::test_every_reply_once_under_each_reading",
         ),
-        probe="GET /replies and GET /invitations: whether a page runs from old to new.",
+        probe="GET /replies: whether a page runs from old to new.",
     ),
     ReadingPoint(
         key="buenno.invitation-409-key",

@@ -76,7 +76,7 @@ def settings_rows(name: str) -> tuple[str, tuple[str, ...]]:
 
 
 def row_setting(row: str) -> str:
-    """Return the top-level setting a table row is about (``batch_config.storage``: ``batch_config``)."""
+    """Return the top-level setting of a row (``batch_config`` for ``batch_config.storage``)."""
     return row.split("|")[1].strip().split(".")[0]
 
 
@@ -115,10 +115,14 @@ def sdk_settings_table() -> str:
         raise RuntimeError("connectors describe an SDK setting differently")
     header = settings_rows(names[0])[0].splitlines()
     lines = [header[0] + " Taken by |", header[1] + ":---------|"]
+    taps = {name for name in names if name.startswith("tap-")}
     for row, takers in seen.items():
-        who = "every connector" if takers == set(names) else ", ".join(sorted(takers))
-        if takers == {name for name in names if name.startswith("tap-")}:
+        if takers == set(names):
+            who = "every connector"
+        elif takers == taps:
             who = "the taps"
+        else:
+            who = ", ".join(sorted(takers))
         lines.append(f"{row} {who} |")
     return "\n".join(lines) + "\n"
 

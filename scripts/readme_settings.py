@@ -149,8 +149,7 @@ def register_points(name: str) -> list[ReadingPoint]:
     return [
         point
         for point in REGISTER
-        if point.platform == platform
-        and any(concerns(test.split("::")[0]) for test in point.tests)
+        if point.platform == platform and any(concerns(test.split("::")[0]) for test in point.tests)
     ]
 
 

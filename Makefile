@@ -13,7 +13,9 @@ help:
 	@echo "               a local sandbox into output/survey.duckdb, print what landed"
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
 	@echo "make bench   - install .[dev,bench], run the benchmarks, write benchmarks/results/"
-	@echo "make readme  - regenerate the README's settings tables and plugins/ from --about"
+	@echo "               and the table of docs/performance.md"
+	@echo "make readme  - regenerate the docs pages' settings tables and register links, and"
+	@echo "               plugins/, from --about and the readings register"
 	@echo "make plugins-defs - regenerate plugins/, one Meltano Hub definition per connector"
 	@echo "make docs    - regenerate docs/readings.md, the register of readings, from its data"
 	@echo "make clean   - remove the virtual environments (.venv, .meltano), output/ and caches"
@@ -67,7 +69,7 @@ $(VENV)/.installed-bench: $(STAMP)
 	touch $@
 
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m benchmarks.run --readme README.md
+	$(BIN)/python -m benchmarks.run --page docs/performance.md
 
 clean:
 	rm -rf $(VENV) .meltano output .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -1,7 +1,8 @@
-"""How the benchmark results are shown: a Markdown table, a PNG chart, the README's copy.
+"""How the benchmark results are shown: a Markdown table, a PNG chart, the docs' copy.
 
-The README carries the table between ``<!-- bench:table -->`` markers; ``make bench``
-rewrites that part, so the figures there are always those of the last full run.
+``docs/performance.md`` carries the table between ``<!-- bench:table -->`` markers;
+``make bench`` rewrites that part, so the figures there are always those of the last full
+run.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from benchmarks.cases import SCALES
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-README_START = "<!-- bench:table -->"
-README_END = "<!-- /bench:table -->"
+TABLE_START = "<!-- bench:table -->"
+TABLE_END = "<!-- /bench:table -->"
 
 
 def _met(row: t.Mapping[str, t.Any]) -> str:
@@ -23,7 +24,7 @@ def _met(row: t.Mapping[str, t.Any]) -> str:
 
 
 def table(results: t.Mapping[str, t.Any]) -> str:
-    """Render the results as the Markdown table the README shows."""
+    """Render the results as the Markdown table the performance page shows."""
     rows = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
     for row in results["throughput"]:
         rows.append(
@@ -60,19 +61,19 @@ def table(results: t.Mapping[str, t.Any]) -> str:
     return "\n".join(rows)
 
 
-def replace_readme_table(readme: Path, rendered: str) -> None:
-    """Put ``rendered`` between the README's bench markers, leaving the rest as it is.
+def replace_table(page: Path, rendered: str) -> None:
+    """Put ``rendered`` between a page's bench markers, leaving the rest as it is.
 
     Raises:
-        ValueError: When the README lacks the markers, in that order.
+        ValueError: When the page lacks the markers, in that order.
     """
-    text = readme.read_text()
-    start = text.find(README_START)
-    end = text.find(README_END)
+    text = page.read_text()
+    start = text.find(TABLE_START)
+    end = text.find(TABLE_END)
     if start < 0 or end < start:
-        raise ValueError(f"{readme} has no {README_START} ... {README_END} section")
-    head = text[: start + len(README_START)]
-    readme.write_text(f"{head}\n{rendered}\n{text[end:]}")
+        raise ValueError(f"{page} has no {TABLE_START} ... {TABLE_END} section")
+    head = text[: start + len(TABLE_START)]
+    page.write_text(f"{head}\n{rendered}\n{text[end:]}")
 
 
 def _pair(axes: t.Any, labels: list[str], series: list[tuple[str, list[float]]]) -> None:

@@ -6,7 +6,7 @@ goes to /dev/null unless the figure needs it; peak RSS comes from ``wait4`` on t
 process; requests are counted by the sandbox's dispatch point. Results are printed as a
 table and written as JSON, Markdown and a PNG chart.
 
-Usage: ``python -m benchmarks.run [--scale full|tiny] [--out DIR] [--readme README.md]``
+Usage: ``python -m benchmarks.run [--scale full|tiny] [--out DIR] [--page docs/performance.md]``
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 
 from benchmarks.cases import REQUEST_CASES, SCALES, THROUGHPUT_CASES, Scale, TapCase
-from benchmarks.report import chart, replace_readme_table, table
+from benchmarks.report import chart, replace_table, table
 from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG")
     parser.add_argument(
-        "--readme", type=Path, help="also put the table between this file's bench markers"
+        "--page", type=Path, help="also put the table between this file's bench markers"
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
@@ -368,8 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "results.md").write_text(rendered + "\n")
     if not args.no_chart:
         chart(results, args.out / "results.png")
-    if args.readme is not None:
-        replace_readme_table(args.readme, rendered)
+    if args.page is not None:
+        replace_table(args.page, rendered)
     print(rendered)
     print(f"\n{args.scale} run in {results['meta']['seconds']} s; results in {args.out}")
     return 0

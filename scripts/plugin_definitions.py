@@ -3,7 +3,7 @@
 Users add a connector to their own Meltano project with
 ``meltano add --plugin-type extractor tap-buenno --from-ref plugins/extractors/tap-buenno.yml``.
 Each definition is built from the connector's ``--about --format=json``, like the
-README's settings tables, so a setting cannot change without its definition. The
+docs pages' settings tables, so a setting cannot change without its definition. The
 syntax is the Hub's (``meltano/hub``'s ``_data/meltano/<type>s/<name>/<variant>.yml``):
 sorted keys, nested settings as dotted names, ``sensitive: true`` for secrets, required
 settings in ``settings_group_validation``.
@@ -138,6 +138,16 @@ def settings(properties: dict[str, t.Any], prefix: str = "") -> list[dict[str, t
     return found
 
 
+def docs_url(name: str) -> str:
+    """Return the URL of a connector's docs page, which sits beside the front page.
+
+    The distribution's ``Documentation`` URL is the front page (README.md); each connector
+    has its own page under ``docs/`` next to it.
+    """
+    front_page = project_url("Documentation")
+    return f"{front_page.rsplit('/', 1)[0]}/docs/{name}.md"
+
+
 def definition(name: str) -> dict[str, t.Any]:
     """Return the Hub definition of one connector from its ``--about``."""
     info = about(name)
@@ -150,7 +160,7 @@ def definition(name: str) -> dict[str, t.Any]:
         "namespace": name.replace("-", "_"),
         "label": PLATFORM_LABELS[platform],
         "description": info["description"],
-        "docs": f"{project_url('Documentation')}#{name}",
+        "docs": docs_url(name),
         "repo": repo,
         "pip_url": DISTRIBUTION,
         "executable": name,

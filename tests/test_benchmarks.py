@@ -69,21 +69,21 @@ def test_a_stream_read_whole_reruns_at_its_full_minimum():
     assert BUENNO_REPLIES.rerun_minimum(10_000) == 1
 
 
-def test_readme_table_is_replaced_between_the_markers_only(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# Title\n\n{report.README_START}\n| old |\n{report.README_END}\n\nAfter.\n")
+def test_table_is_replaced_between_the_markers_only(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text(f"# Title\n\n{report.TABLE_START}\n| old |\n{report.TABLE_END}\n\nAfter.\n")
 
-    report.replace_readme_table(readme, "| new |\n|---|")
+    report.replace_table(page, "| new |\n|---|")
 
-    assert readme.read_text() == (
-        f"# Title\n\n{report.README_START}\n| new |\n|---|\n{report.README_END}\n\nAfter.\n"
+    assert page.read_text() == (
+        f"# Title\n\n{report.TABLE_START}\n| new |\n|---|\n{report.TABLE_END}\n\nAfter.\n"
     )
 
 
-def test_readme_without_markers_is_left_alone(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text("# Title\n")
+def test_page_without_markers_is_left_alone(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text("# Title\n")
 
     with pytest.raises(ValueError, match="bench:table"):
-        report.replace_readme_table(readme, "| new |")
-    assert readme.read_text() == "# Title\n"
+        report.replace_table(page, "| new |")
+    assert page.read_text() == "# Title\n"

@@ -30,9 +30,10 @@ def connectors() -> dict[str, t.Any]:
     return found
 
 
-def test_readme_settings_tables_match_about() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_settings.render(readme) == readme, "run `make readme`"
+@pytest.mark.parametrize("page", sorted(readme_settings.pages()), ids=lambda page: page.name)
+def test_docs_settings_tables_and_register_links_match_the_code(page: Path) -> None:
+    """Each connector's settings table equals its --about, its register links the register."""
+    assert page.read_text(encoding="utf-8") == readme_settings.pages()[page], "run `make readme`"
 
 
 def test_readme_gives_make_test_as_the_test_command() -> None:

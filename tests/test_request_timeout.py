@@ -12,7 +12,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from tap_buenno.tap import TapBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
-from tests.buenno.conftest import API, fixture
+from tests.buenno.conftest import API, first_page_only, fixture
 
 if t.TYPE_CHECKING:
     import requests_mock as rm
@@ -27,7 +27,9 @@ def test_a_tap_waits_request_timeout_for_each_answer(
     requests_mock: rm.Mocker, settings: dict[str, int], expected: int
 ) -> None:
     requests_mock.get(f"{API}/token-info", json=fixture("token_info"))
-    requests_mock.get(f"{API}/invitations", json=fixture("invitations"))
+    requests_mock.get(
+        f"{API}/invitations", json=first_page_only(fixture("invitations"), "invitations")
+    )
     requests_mock.get(f"{API}/replies", json=EMPTY_REPLIES)
     config = {"api_token": "timeout-test-token", "api_url": API, **settings}
 

@@ -1,8 +1,8 @@
 """The Buenno API as streams see it: base URL, token header, error envelope, paging.
 
 Every Buenno stream derives from ``BuennoStream``; stream classes only declare
-their path, keys and page size. The token header and the error envelope are also
-what target-buenno uses, so they are module functions.
+their path, keys and page size. The token header and the error envelope, which
+target-buenno uses too, live in :mod:`survey_common.platforms.buenno`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from functools import cached_property
 
 from singer_sdk.authenticators import APIKeyAuthenticator
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.platforms.buenno import authenticator, error_message
 from survey_common.schemas import platform_schemas
+from survey_common.tap.stream import SurveyAPIStream
 from survey_common.timestamps import parse_timestamp
 from tap_buenno.paging import Learned, ShortPageTrusted
 
@@ -24,17 +25,6 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
     from singer_sdk.pagination import BaseAPIPaginator
-
-
-def authenticator(token: str) -> APIKeyAuthenticator:
-    """Send the token in the ``api-auth-token`` header, never in the URL."""
-    return APIKeyAuthenticator(key="api-auth-token", value=token, location="header")
-
-
-def error_message(body: t.Any) -> str | None:
-    """Buenno explains errors as ``{"error_message": "..."}``."""
-    message = body.get("error_message") if isinstance(body, dict) else None
-    return str(message) if message else None
 
 
 class BuennoStream(SurveyAPIStream):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from survey_common.nested import FlattensParentPages, HandsPagesToChild
+from survey_common.tap.nested import FlattensParentPages, HandsPagesToChild
 from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_buenno.client import BuennoStream
 from tap_buenno.paging import ReplyPages, ReplyPaginator

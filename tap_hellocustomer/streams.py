@@ -9,9 +9,10 @@ import typing as t
 from singer_sdk import Stream
 from singer_sdk.exceptions import FatalAPIError
 
-from survey_common.nested import FlattensParentPages, HandsPagesToChild
-from survey_common.pagination import DateWindow
+from survey_common.platforms.hellocustomer import LANGUAGES
 from survey_common.schemas import platform_schemas
+from survey_common.tap.nested import FlattensParentPages, HandsPagesToChild
+from survey_common.tap.pagination import DateWindow
 from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_hellocustomer.client import (
     EDGE_MARGIN,
@@ -20,7 +21,6 @@ from tap_hellocustomer.client import (
     WindowedStream,
     whole_second,
 )
-from tap_hellocustomer.languages import LANGUAGES
 from tap_hellocustomer.periods import Period, PeriodPaginator
 from tap_hellocustomer.windows import ResponseWindowPaginator, SeenResponses, windows_of
 

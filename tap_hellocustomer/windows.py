@@ -14,7 +14,7 @@ import typing as t
 
 from singer_sdk.pagination import BaseAPIPaginator
 
-from survey_common.pagination import DateWindow, DateWindowPaginator
+from survey_common.tap.pagination import DateWindow, DateWindowPaginator
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable

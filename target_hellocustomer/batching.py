@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 from singer_sdk.sinks import BatchSink
 
-from survey_common.push_client import PushRequest, PushStoppedError, UncertainDeliveryError
-from survey_common.push_report import Outcome, RecordRejectedError
-from survey_common.push_sink import PushSinkBase
-from survey_common.redact import mask_personal
+from survey_common.http.redact import mask_personal
+from survey_common.push.client import PushRequest, PushStoppedError, UncertainDeliveryError
+from survey_common.push.report import Outcome, RecordRejectedError
+from survey_common.push.sink import PushSinkBase
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Sequence

@@ -8,7 +8,7 @@ import typing as t
 import pytest
 import requests
 
-from survey_common.api_errors import network_failure
+from survey_common.http.errors import network_failure
 from survey_sandbox import SandboxServer
 from survey_sandbox.faults import FaultPlan
 

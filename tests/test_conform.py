@@ -7,7 +7,7 @@ import typing as t
 
 import pytest
 
-from survey_common.conform import RecordConformer
+from survey_common.tap.conform import RecordConformer
 
 SCHEMA: dict[str, t.Any] = {
     "type": "object",

@@ -33,7 +33,7 @@ import requests_mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survey_common.push_schema import PushSchema
+from survey_common.push.schema import PushSchema
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
@@ -41,7 +41,7 @@ from tests.secret_scan import assert_no_secrets
 from tests.target_runner import schema
 
 if t.TYPE_CHECKING:
-    from survey_common.push_target import PushTarget
+    from survey_common.push.target import PushTarget
 
 TOKEN = "hostile-records-unit-token-51c9"
 TARGETS: dict[str, tuple[type[PushTarget], dict[str, t.Any]]] = {

@@ -11,16 +11,16 @@ import requests
 import urllib3.exceptions
 from singer_sdk.exceptions import RetriableAPIError
 
-from survey_common import retry
-from survey_common.push_client import (
+from survey_common.http import retry
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.http.redact import Redactor
+from survey_common.platforms.buenno import authenticator, error_message
+from survey_common.push.client import (
     PushClient,
     PushRequest,
     PushStoppedError,
     UncertainDeliveryError,
 )
-from survey_common.ratelimit import MinIntervalLimiter
-from survey_common.redact import Redactor
-from tap_buenno.client import authenticator, error_message
 
 if t.TYPE_CHECKING:
     import requests_mock as rm

@@ -16,7 +16,7 @@ import typing as t
 
 import pytest
 
-from survey_common.push_journal import INTERRUPTED_REASON
+from survey_common.push.journal import INTERRUPTED_REASON
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.target_hellocustomer.conftest import FIELDS, FakeHelloCustomer, batch_url

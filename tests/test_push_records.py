@@ -10,10 +10,10 @@ import typing as t
 
 import pytest
 
-from survey_common.deadletter import DeadLetterFile
+from survey_common.http.redact import Redactor
 from survey_common.phones import to_e164, to_international_00
-from survey_common.push_schema import PushSchema
-from survey_common.redact import Redactor
+from survey_common.push.deadletter import DeadLetterFile
+from survey_common.push.schema import PushSchema
 
 if t.TYPE_CHECKING:
     from pathlib import Path

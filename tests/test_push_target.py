@@ -13,7 +13,7 @@ import typing as t
 import pytest
 from singer_sdk.sinks import BatchSink
 
-from survey_common.push_sink import PushSinkBase
+from survey_common.push.sink import PushSinkBase
 from target_buenno.sinks import InvitationsSink
 from target_buenno.target import TargetBuenno
 from tests.target_runner import record, run_target, schema, state

@@ -13,9 +13,9 @@ import typing as t
 
 import pytest
 
-from survey_common.push_client import PushClient, PushRequest, UncertainDeliveryError
-from survey_common.redact import Redactor
-from tap_buenno.client import authenticator, error_message
+from survey_common.http.redact import Redactor
+from survey_common.platforms.buenno import authenticator, error_message
+from survey_common.push.client import PushClient, PushRequest, UncertainDeliveryError
 
 if t.TYPE_CHECKING:
     import requests_mock as rm

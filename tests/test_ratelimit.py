@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.http.ratelimit import MinIntervalLimiter
 
 
 class FakeClock:

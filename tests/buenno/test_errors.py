@@ -9,7 +9,7 @@ import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.tap.stream import SurveyAPIStream
 from tests.buenno.conftest import API, TOKEN, fixture, sync
 
 if t.TYPE_CHECKING:

@@ -13,7 +13,7 @@ import typing as t
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.tap.stream import SurveyAPIStream
 from tests.buenno.conftest import API, EMPTY_REPLIES, TOKEN, fixture, reply, sync
 from tests.secret_scan import assert_no_secrets
 

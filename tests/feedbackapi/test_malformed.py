@@ -12,7 +12,7 @@ import typing as t
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.tap.stream import SurveyAPIStream
 from tap_feedbackapi.tap import TapFeedbackAPI
 from tests.feedbackapi.conftest import API, TOKEN, calls, envelope
 from tests.secret_scan import assert_no_secrets

@@ -11,7 +11,7 @@ import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.tap.stream import SurveyAPIStream
 from tap_hellocustomer.tap import TapHelloCustomer
 from tests.hellocustomer.conftest import CAMPAIGN, TOKEN, FakeHelloCustomer, response
 

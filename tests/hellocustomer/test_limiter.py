@@ -10,7 +10,7 @@ import typing as t
 
 import pytest
 
-from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.http.ratelimit import MinIntervalLimiter
 from tap_hellocustomer.tap import TapHelloCustomer
 from tests.hellocustomer.conftest import CAMPAIGN, CAMPAIGN_2, FakeHelloCustomer, response
 

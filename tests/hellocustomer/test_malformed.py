@@ -15,7 +15,7 @@ import typing as t
 import pytest
 from singer_sdk.exceptions import FatalAPIError
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.tap.stream import SurveyAPIStream
 from tap_hellocustomer.tap import TapHelloCustomer
 from tests.hellocustomer.conftest import CAMPAIGN, TOKEN, response
 from tests.secret_scan import assert_no_secrets

@@ -8,7 +8,7 @@ import typing as t
 
 import pytest
 
-from survey_common.pagination import DateWindowPaginator
+from survey_common.tap.pagination import DateWindowPaginator
 from survey_common.timestamps import UTC
 from tap_hellocustomer.tap import TapHelloCustomer
 from tests.hellocustomer.conftest import CAMPAIGN, FakeHelloCustomer, response

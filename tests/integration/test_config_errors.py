@@ -23,7 +23,7 @@ import typing as t
 import pytest
 from singer_sdk import Tap
 
-from survey_common.push_target import PushTarget
+from survey_common.push.target import PushTarget
 from survey_sandbox.buenno_seed import BUENNO_TOKEN
 from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
 from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT

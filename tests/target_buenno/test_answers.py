@@ -6,7 +6,7 @@ import typing as t
 
 import pytest
 
-from survey_common.push_client import PushStoppedError
+from survey_common.push.client import PushStoppedError
 from tests.target_buenno.conftest import CREATED, INVITATIONS, invitation, push
 from tests.target_runner import state
 

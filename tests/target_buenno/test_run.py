@@ -8,7 +8,7 @@ import typing as t
 
 import pytest
 
-from survey_common.push_target import RejectedRecordsError, UnknownStreamError
+from survey_common.push.target import RejectedRecordsError, UnknownStreamError
 from target_buenno.target import TargetBuenno
 from tests.target_buenno.conftest import CREATED, INVITATIONS, TOKEN, invitation, push
 from tests.target_runner import record, run_target, schema, state

@@ -9,7 +9,7 @@ import typing as t
 
 import pytest
 
-from survey_common.push_ledger import Ledger
+from survey_common.push.ledger import Ledger
 from tests.target_hellocustomer.conftest import (
     TOUCHPOINT,
     FakeHelloCustomer,

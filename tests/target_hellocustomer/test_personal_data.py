@@ -13,10 +13,11 @@ import typing as t
 
 import pytest
 
-from survey_common import deadletter_cli, quiet_urls
-from survey_common.push_journal import PushJournal
-from survey_common.push_ledger import Ledger
-from survey_common.redact import MASKED, mask_personal
+from survey_common.http import quiet_urls
+from survey_common.http.redact import MASKED, mask_personal
+from survey_common.push import deadletter_cli
+from survey_common.push.journal import PushJournal
+from survey_common.push.ledger import Ledger
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.target_hellocustomer.conftest import (
     TOUCHPOINT,

@@ -11,8 +11,8 @@ import typing as t
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
-from survey_common.push_target import UnknownStreamError
-from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.push.target import UnknownStreamError
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.target_hellocustomer.conftest import (
     TOUCHPOINT,

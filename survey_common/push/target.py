@@ -35,17 +35,17 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import PluginCapabilities
 from singer_sdk.mapper import RemoveRecordTransform
 
-from survey_common import quiet_urls
-from survey_common.deadletter import DeadLetterFile
+from survey_common.http import quiet_urls
+from survey_common.http.redact import Redactor
 from survey_common.one_line_exit import OneLineExit
-from survey_common.push_client import PushClient, PushStoppedError
-from survey_common.push_journal import PushJournal
-from survey_common.push_ledger import Ledger
-from survey_common.push_report import RunReport
-from survey_common.push_sink import DroppedStreamSink
-from survey_common.redact import Redactor
+from survey_common.push.client import PushClient, PushStoppedError
+from survey_common.push.deadletter import DeadLetterFile
+from survey_common.push.journal import PushJournal
+from survey_common.push.ledger import Ledger
+from survey_common.push.report import RunReport
+from survey_common.push.sink import DroppedStreamSink
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT, SecretSafeConfigMixin
-from survey_common.tap import DISTRIBUTION
+from survey_common.tap.tap import DISTRIBUTION
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Hashable, MutableSet
@@ -54,8 +54,8 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.capabilities import CapabilitiesEnum
     from singer_sdk.sinks import Sink
 
-    from survey_common.push_sink import PushSinkBase
-    from survey_common.ratelimit import MinIntervalLimiter
+    from survey_common.http.ratelimit import MinIntervalLimiter
+    from survey_common.push.sink import PushSinkBase
 
 #: Where rejected records go when ``dead_letter_path`` is not set: the working directory.
 DEFAULT_DEAD_LETTER_PATH = "dead-letter.jsonl"
@@ -130,7 +130,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     """A target that pushes each input stream into one platform's API."""
 
     expected_failures = (PushStoppedError,)
-    # The distribution's version is the target's: see survey_common.tap.DISTRIBUTION.
+    # The distribution's version is the target's: see survey_common.tap.tap.DISTRIBUTION.
     package_name = DISTRIBUTION
 
     #: The platform's name as users know it, used in every message.

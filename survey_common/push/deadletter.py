@@ -21,7 +21,7 @@ must be able to fix and resend them: it is created owner-only (0600) whatever th
 umask, and an existing file readable by others is tightened, with a warning. Its lines
 are kept until removed: ``survey-deadletter prune`` drops those older than a number of
 days, and ``survey-deadletter resend`` turns the lines back into Singer messages to
-pipe into the target once the source is fixed (``survey_common.deadletter_cli``).
+pipe into the target once the source is fixed (``survey_common.push.deadletter_cli``).
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ import typing as t
 
 from singer_sdk.singerlib.json import serialize_json
 
-from survey_common.private_files import open_private_append
+from survey_common.push.private_files import open_private_append
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
-    from survey_common.redact import Redactor
+    from survey_common.http.redact import Redactor
 
 
 _logger = logging.getLogger(__name__)

@@ -34,11 +34,11 @@ from singer_sdk.singerlib.json import serialize_json
 from singer_sdk.sinks import RecordSink, Sink
 from typing_extensions import override
 
-from survey_common.push_client import PushStoppedError, UncertainDeliveryError
-from survey_common.push_fields import texts
-from survey_common.push_journal import INTERRUPTED_REASON, Journaled
-from survey_common.push_report import Outcome, RecordRejectedError
-from survey_common.push_schema import PushSchema
+from survey_common.push.client import PushStoppedError, UncertainDeliveryError
+from survey_common.push.fields import texts
+from survey_common.push.journal import INTERRUPTED_REASON, Journaled
+from survey_common.push.report import Outcome, RecordRejectedError
+from survey_common.push.schema import PushSchema
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Sequence
@@ -47,9 +47,9 @@ if t.TYPE_CHECKING:
     from singer_sdk import Target
     from singer_sdk.helpers.types import Context
 
-    from survey_common.push_client import PushClient, PushRequest
-    from survey_common.push_journal import PushJournal
-    from survey_common.push_target import PushTarget
+    from survey_common.push.client import PushClient, PushRequest
+    from survey_common.push.journal import PushJournal
+    from survey_common.push.target import PushTarget
 
 
 def json_compatible(record: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -13,13 +13,13 @@ import enum
 import typing as t
 from dataclasses import dataclass
 
-from survey_common.redact import mask_personal
+from survey_common.http.redact import mask_personal
 
 if t.TYPE_CHECKING:
     import logging
     from collections.abc import Mapping
 
-    from survey_common.deadletter import DeadLetterFile
+    from survey_common.push.deadletter import DeadLetterFile
 
 
 class Outcome(enum.Enum):

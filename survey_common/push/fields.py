@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import typing as t
 
-from survey_common.push_report import RecordRejectedError
+from survey_common.push.report import RecordRejectedError
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping

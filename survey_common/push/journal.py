@@ -23,7 +23,7 @@ so that first STATE must not delete them. The file stays as small as the records
 between two states.
 
 Table ``journal(stream, key, sent, run, at)``: ``key`` is the keyed digest of the
-push's key (``survey_common.keyed_sqlite``: a record's key holds its email or phone
+push's key (``survey_common.push.keyed_sqlite``: a record's key holds its email or phone
 number, which the journal need not know), ``sent`` 0 while the push is on its way and
 1 once answered, ``run`` a random id of the run that wrote the row, ``at`` ISO 8601 in
 UTC. The file is owner-only.
@@ -39,7 +39,7 @@ import typing as t
 import uuid
 import weakref
 
-from survey_common.keyed_sqlite import KeyedSqlite, open_keyed
+from survey_common.push.keyed_sqlite import KeyedSqlite, open_keyed
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:

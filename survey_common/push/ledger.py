@@ -16,7 +16,7 @@ What is added is committed at once, a batch's keys in one transaction, so a run 
 dies keeps the record of what it pushed.
 
 Table ``pushed(stream, key, pushed_at)``: ``key`` is the keyed digest of the push's
-key (``survey_common.keyed_sqlite``), never the email address it was made from; the
+key (``survey_common.push.keyed_sqlite``), never the email address it was made from; the
 key itself is a JSON array such as ``["c8dc5f94-...", "email", "john.doe@example.com"]``.
 ``pushed_at`` is ISO 8601 in UTC. ``Ledger.forget`` (and ``survey-deadletter forget``)
 deletes a key's row, so that push may be sent again. A ledger of the older form, with
@@ -32,7 +32,7 @@ import typing as t
 import weakref
 from collections.abc import Hashable, MutableSet
 
-from survey_common.keyed_sqlite import open_keyed
+from survey_common.push.keyed_sqlite import open_keyed
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:

@@ -9,7 +9,7 @@ cannot read) ends with exit code 1 and that failure's message, which names the c
 and the status or network error, rather than singer-sdk's traceback of thirty lines.
 
 urllib3 logs each request line with its query at DEBUG; a tap hides those queries from
-the start (``survey_common.quiet_urls``).
+the start (``survey_common.http.quiet_urls``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from survey_common import quiet_urls
+from survey_common.http import quiet_urls
 from survey_common.one_line_exit import OneLineExit
 from survey_common.settings import SecretSafeConfigMixin
 

@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-from survey_common import api_errors, retry
+from survey_common.http import errors as api_errors
+from survey_common.http import retry
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 
 if t.TYPE_CHECKING:
@@ -36,8 +37,8 @@ if t.TYPE_CHECKING:
 
     from backoff.types import Details
 
-    from survey_common.ratelimit import MinIntervalLimiter
-    from survey_common.redact import Redactor
+    from survey_common.http.ratelimit import MinIntervalLimiter
+    from survey_common.http.redact import Redactor
 
 
 class PushStoppedError(Exception):

@@ -22,10 +22,11 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from survey_common import api_errors, retry
-from survey_common.conform import RecordConformer
-from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.http import errors as api_errors
+from survey_common.http import retry
+from survey_common.http.ratelimit import MinIntervalLimiter
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
+from survey_common.tap.conform import RecordConformer
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -33,7 +34,7 @@ if t.TYPE_CHECKING:
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
-    from survey_common.tap import SurveyTap
+    from survey_common.tap.tap import SurveyTap
 
 
 #: What reading a body of an unexpected shape raises: a list where an object was expected
@@ -50,7 +51,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
 
     #: The SDK's own conformance walks every record a second time (a third of a tap's CPU
     #: at every level, a fifth at the top level only); ``post_process`` already conforms
-    #: records to the schema, top-level rules included (see ``survey_common.conform``).
+    #: records to the schema, top-level rules included (see ``survey_common.tap.conform``).
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     #: Retry policy; tests shorten the waits.

@@ -21,7 +21,7 @@ import sys
 import typing as t
 from pathlib import Path
 
-from survey_common.private_files import create_private
+from survey_common.push.private_files import create_private
 from survey_common.timestamps import UTC, parse_timestamp
 
 if t.TYPE_CHECKING:

@@ -8,7 +8,7 @@ key written as compact JSON, keyed with a random secret kept in the file itself 
 digest cannot be looked up in a table of hashed addresses or matched across files,
 and the file alone tells nobody who was surveyed. Whoever can read the file can
 still test a guessed address against it, which is why the file is owner-only too
-(``survey_common.private_files``).
+(``survey_common.push.private_files``).
 
 A file written before keys were digested (a ``key`` column of JSON arrays, no
 ``digest_secret`` table) is migrated when it is opened: each key is replaced by its
@@ -29,7 +29,7 @@ import secrets
 import sqlite3
 import typing as t
 
-from survey_common.private_files import create_private, tighten_sqlite_side_files
+from survey_common.push.private_files import create_private, tighten_sqlite_side_files
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable

@@ -18,11 +18,11 @@ from http import HTTPStatus
 from survey_common.http import errors as api_errors
 from survey_common.platforms import hellocustomer
 from survey_common.platforms.hellocustomer import language_guid
+from survey_common.push.batching import BatchPushSink
 from survey_common.push.client import PushRequest, PushStoppedError
 from survey_common.push.fields import field_rule, text_value
 from survey_common.push.report import Outcome, RecordRejectedError
 from survey_common.push.sink import PushSinkBase, RecordPushSink
-from target_hellocustomer.batching import BatchPushSink
 from target_hellocustomer.fields import document_names, metadata_texts
 
 if t.TYPE_CHECKING:
@@ -30,7 +30,7 @@ if t.TYPE_CHECKING:
 
     import requests
 
-    from target_hellocustomer.batching import Pending
+    from survey_common.push.batching import Pending
 
 #: Respondents per addmultipletocache call by default: at one call a second, 500 a second,
 #: in a body of about 150 KB; a refused batch costs about 18 more calls per bad record.

@@ -1,6 +1,6 @@
 """State gating for a target whose sink batches: the state waits until its batch was pushed.
 
-target-hellocustomer batches (``target_hellocustomer.batching``); this test target reuses
+target-hellocustomer batches (``survey_common.push.batching``); this test target reuses
 target-buenno's platform and field rules with the smallest batching sink, to show that
 the shared machinery holds each STATE back while records before it wait in a batch.
 """

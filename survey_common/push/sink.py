@@ -27,8 +27,10 @@ them in ``process_batch``.
 from __future__ import annotations
 
 import abc
+import contextlib
 import json
 import typing as t
+from dataclasses import dataclass
 
 from singer_sdk.singerlib.json import serialize_json
 from singer_sdk.sinks import RecordSink, Sink
@@ -41,7 +43,7 @@ from survey_common.push.report import Outcome, RecordRejectedError
 from survey_common.push.schema import PushSchema
 
 if t.TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable, Sequence
+    from collections.abc import Hashable, Iterable, Iterator, Sequence
 
     import requests
     from singer_sdk import Target
@@ -63,6 +65,13 @@ def json_compatible(record: dict[str, t.Any]) -> dict[str, t.Any]:
         name: (value.strip() or None) if isinstance(value, str) else value
         for name, value in values.items()
     }
+
+
+@dataclass
+class Delivery:
+    """The keys one journaled call created: all it sent, unless its answer refused some."""
+
+    created: frozenset[Hashable]
 
 
 class PushSinkBase(Sink):
@@ -169,6 +178,37 @@ class PushSinkBase(Sink):
         """The target's push journal for a push that is not idempotent, else None."""
         return None if self.idempotent else self.push_target.journal
 
+    @contextlib.contextmanager
+    def journaled(self, keys: frozenset[Hashable]) -> Iterator[Delivery]:
+        """Send one call inside the journal's protocol, for a single record or a batch alike.
+
+        The keys are noted as on their way before the call. A call that may have
+        reached the server without an answer (``UncertainDeliveryError``) leaves them
+        so, and they count as pushed: sending the same thing again, in this run or a
+        rerun, could create it twice. A refusal or a stop means nothing was created, so
+        the keys are forgotten and a rerun may send them. After an answer, the keys the
+        call created (``Delivery.created``, all of them unless the block says fewer)
+        are pushed and noted as sent; the others are forgotten.
+        """
+        journal = self.journal
+        if journal is not None:
+            journal.sending(self.stream, keys)
+        delivery = Delivery(keys)
+        try:
+            yield delivery
+        except UncertainDeliveryError:
+            self.pushed_keys |= keys
+            raise
+        except (RecordRejectedError, PushStoppedError):
+            if journal is not None:
+                journal.forget(self.stream, keys)
+            raise
+        self.pushed_keys |= delivery.created
+        if journal is not None:
+            journal.sent(self.stream, delivery.created)
+            if refused := keys - delivery.created:
+                journal.forget(self.stream, refused)
+
     def check_journal(self, keys: Iterable[Hashable]) -> Outcome | None:
         """Settle a push that an earlier, killed run sent already; None when it did not.
 
@@ -257,24 +297,11 @@ class PushSinkBase(Sink):
             return Outcome.ALREADY_PRESENT
         if (journaled := self.check_journal(keys)) is not None:
             return journaled
-        journal = self.journal
-        if journal is not None:
-            journal.sending(self.stream, keys)
         try:
-            outcome = self.deliver(request)
+            with self.journaled(frozenset(keys)):
+                outcome = self.deliver(request)
         except UncertainDeliveryError as exc:
-            # Pushing the same thing again in this run could create it twice; the
-            # journal keeps it as on its way, so that a rerun does not send it either.
-            self.pushed_keys |= keys
             raise RecordRejectedError(exc.reason, exc.status, uncertain=True) from exc
-        except (RecordRejectedError, PushStoppedError):
-            # Refused, or never taken: nothing was created, a rerun may send it.
-            if journal is not None:
-                journal.forget(self.stream, keys)
-            raise
-        self.pushed_keys |= keys
-        if journal is not None:
-            journal.sent(self.stream, keys)
         return outcome
 
 

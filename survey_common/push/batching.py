@@ -137,39 +137,27 @@ class BatchPushSink(PushSinkBase, BatchSink):
         path = group[0].request.path
         request = PushRequest("POST", path, json=[pending.request.json for pending in group])
         keys = frozenset().union(*(pending.keys for pending in group))
-        journal = self.journal
-        if journal is not None:
-            journal.sending(self.stream, keys)
         try:
-            response = self.client.send(request, idempotent=self.idempotent)
-            outcome = self.outcome_of(request, response)
+            with self.journaled(keys) as delivery:
+                response = self.client.send(request, idempotent=self.idempotent)
+                outcome = self.outcome_of(request, response)
+                refused = self.refused_in(response, group)
+                # What may have been created is never sent again: the added, and the uncertain.
+                delivery.created = frozenset().union(
+                    *(
+                        pending.keys
+                        for index, pending in enumerate(group)
+                        if index not in refused or refused[index].uncertain
+                    )
+                )
         except UncertainDeliveryError as exc:
-            self.pushed_keys |= keys  # sending them again could survey someone twice
             for pending in group:
                 rejection = RecordRejectedError(exc.reason, exc.status, uncertain=True)
                 self.report.reject(self.stream_name, pending.record, rejection)
             return
-        except PushStoppedError:
-            if journal is not None:
-                journal.forget(self.stream, keys)  # never taken: a rerun may send them
-            raise
         except RecordRejectedError as rejection:
-            if journal is not None:
-                journal.forget(self.stream, keys)  # refused: nothing was created
             self._refused(group, response, rejection)
             return
-        refused = self.refused_in(response, group)
-        # What may have been created is never sent again: the added, and the uncertain.
-        added = [
-            pending
-            for index, pending in enumerate(group)
-            if index not in refused or refused[index].uncertain
-        ]
-        added_keys = frozenset().union(*(pending.keys for pending in added))
-        self.pushed_keys |= added_keys
-        if journal is not None:
-            journal.sent(self.stream, added_keys)
-            journal.forget(self.stream, keys - added_keys)  # refused: nothing was created
         for index, pending in enumerate(group):
             if index in refused:
                 self.report.reject(self.stream_name, pending.record, refused[index])

@@ -12,6 +12,7 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk.authenticators import APIKeyAuthenticator
+from typing_extensions import override
 
 from survey_common.platforms.buenno import authenticator, error_message
 from survey_common.schemas import platform_schemas
@@ -41,6 +42,7 @@ class BuennoStream(SurveyAPIStream):
     last_page_ids: list[t.Any] = []
 
     @cached_property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the token in the ``api-auth-token`` header, never in the URL."""
         return authenticator(str(self.config["api_token"]))
@@ -54,6 +56,7 @@ class BuennoStream(SurveyAPIStream):
         """What this run learned about the server's paging, shared by the stream's partitions."""
         return Learned(self.logger.info)
 
+    @override
     def get_new_paginator(self) -> BaseAPIPaginator[t.Any] | None:
         """Page with ``limit``/``offset`` at the maximum size, by what comes back."""
         if not self.page_size:
@@ -79,6 +82,7 @@ class BuennoStream(SurveyAPIStream):
                 start = max(start, parse_timestamp(start_date))
         return start - dt.timedelta(seconds=1)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Ask for the largest page the endpoint allows, at the paginator's offset."""
         del context
@@ -86,6 +90,7 @@ class BuennoStream(SurveyAPIStream):
             return {}
         return {"limit": self.page_size, "offset": next_page_token or 0}
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the records under the envelope's ``records_key``, noting their ids for paging."""
         records = self.records_from(response, self.records_key)

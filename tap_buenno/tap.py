@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from singer_sdk import typing as th
+from typing_extensions import override
 
 from survey_common.platforms.buenno import CONNECTION_SETTINGS
 from survey_common.tap.tap import SurveyTap
@@ -64,6 +65,7 @@ class TapBuenno(SurveyTap):
         ),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[BuennoStream]:
         """Return the tap's streams; building them makes no request."""
         return [

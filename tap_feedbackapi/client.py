@@ -192,6 +192,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         return bool(self.config.get("emit_activate_version_messages", True))
 
     @cached_property
+    @override
     def authenticator(self) -> BasicAuthenticator:
         """HTTP Basic with the token as user name and an empty password."""
         return authenticator(str(self.config["api_token"]))

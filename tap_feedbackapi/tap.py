@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from singer_sdk import typing as th
+from typing_extensions import override
 
 from survey_common.platforms.feedbackapi import CONNECTION_SETTINGS
 from survey_common.tap.tap import SurveyTap
@@ -48,6 +49,7 @@ class TapFeedbackAPI(SurveyTap):
         """What this run learned of the API's readings, shared by every stream."""
         return LearnedReadings(self.logger)
 
+    @override
     def discover_streams(self) -> list[FeedbackAPIStream]:
         """Return the tap's streams; building them makes no request."""
         return [

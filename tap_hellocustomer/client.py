@@ -22,6 +22,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import HTTPRequest
+from typing_extensions import override
 
 from survey_common.platforms.hellocustomer import authenticator, error_message
 from survey_common.schemas import platform_schemas
@@ -93,6 +94,7 @@ class HelloCustomerStream(SurveyAPIStream):
         return t.cast("HelloCustomerRun", self._tap)
 
     @cached_property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the token in the ``Authorization`` header, never in the URL."""
         return authenticator(str(self.config["api_token"]))
@@ -130,6 +132,7 @@ class WindowedStream(HelloCustomerStream):
         self.current_window = DateWindow(never, never)
 
     @property
+    @override
     def partitions(self) -> list[dict[str, t.Any]]:
         """One partition per touchpoint, written in lower case as the API writes GUIDs."""
         guids = dict.fromkeys(str(guid).lower() for guid in self.config["campaign_ids"])
@@ -142,6 +145,7 @@ class WindowedStream(HelloCustomerStream):
             raise FatalAPIError(f"Stream '{self.name}' needs the start_date setting")
         return start
 
+    @override
     def get_replication_key_signpost(self, context: Context | None = None) -> dt.datetime:
         """Never bookmark beyond the end this run reads up to."""
         del context
@@ -155,6 +159,7 @@ class WindowedStream(HelloCustomerStream):
         """Return how many calls reading ``span`` takes at least, for the log."""
         return sum(1 for _ in DateWindowPaginator(span.start, span.end, MAX_WINDOW_DAYS).windows())
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read one touchpoint's span, or nothing when it is already read up to the end."""
         start = whole_second(self.read_from(context))
@@ -180,6 +185,7 @@ class WindowedStream(HelloCustomerStream):
         )
         yield from super().get_records(context)
 
+    @override
     def get_new_paginator(self) -> BaseAPIPaginator[DateWindow]:
         """Walk the span of the touchpoint being read."""
         if self._span is None:
@@ -195,6 +201,7 @@ class WindowedStream(HelloCustomerStream):
         del context
         return None
 
+    @override
     def get_http_request(self, *, page: PageContext[DateWindow]) -> HTTPRequest:
         """Build the call for one window: the touchpoint and both dates go in the path."""
         context = dict(page.stream_context or {})
@@ -210,6 +217,7 @@ class WindowedStream(HelloCustomerStream):
             headers["Content-Type"] = "application/json"
         return HTTPRequest(url=url, method=self.http_method, headers=headers, data=body)
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Fail a 400 with the API's message and the touchpoint and window that caused it."""
         try:

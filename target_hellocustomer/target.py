@@ -13,6 +13,7 @@ from survey_common.platforms.hellocustomer import (
     ACCEPTED,
     CONNECTION_SETTINGS,
     GUID_PATTERN,
+    MIN_REQUEST_INTERVAL,
     language_guid,
 )
 from survey_common.push.target import PushTarget, push_settings
@@ -87,6 +88,7 @@ class TargetHelloCustomer(PushTarget):
                 "it in the next run. Answers are never sent twice."
             ),
         ),
+        MIN_REQUEST_INTERVAL,
     ).to_dict()
 
     def authenticator(self) -> APIKeyAuthenticator:

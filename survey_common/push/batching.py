@@ -31,6 +31,7 @@ import typing as t
 from dataclasses import dataclass
 
 from singer_sdk.sinks import BatchSink
+from typing_extensions import override
 
 from survey_common.http.redact import mask_personal
 from survey_common.push.client import PushRequest, PushStoppedError, UncertainDeliveryError
@@ -61,10 +62,12 @@ class BatchPushSink(PushSinkBase, BatchSink):
     noun: t.ClassVar[str]
 
     @property
+    @override
     def max_size(self) -> int:
         """Records per batch: the ``batch_size`` setting."""
         return int(self.config.get("batch_size") or self.default_batch_size)
 
+    @override
     def process_record(self, record: dict[str, t.Any], context: dict[str, t.Any]) -> None:
         """Vet a record and keep it in the batch; reject a bad one at once."""
         try:
@@ -75,6 +78,7 @@ class BatchPushSink(PushSinkBase, BatchSink):
         pending = Pending(record, request, frozenset(self.dedupe_keys(request)))
         context.setdefault("pending", []).append(pending)
 
+    @override
     def process_batch(self, context: dict[str, t.Any]) -> None:
         """Send the batch, one call per path, after dropping what was already pushed."""
         groups: dict[Hashable, list[Pending]] = {}

@@ -106,6 +106,7 @@ class PushSinkBase(Sink):
         """The target's client, shared by its sinks."""
         return self.push_target.client
 
+    @override
     def get_validator(self) -> None:
         """Leave records to the push schema: an invalid one is rejected, not logged and kept."""
         return
@@ -308,6 +309,7 @@ class PushSinkBase(Sink):
 class RecordPushSink(PushSinkBase, RecordSink):
     """Pushes each record as it arrives, so a STATE message finds every record before it pushed."""
 
+    @override
     def process_record(self, record: dict[str, t.Any], context: Context) -> None:
         """Push one record and count its outcome; a rejected one goes to the dead-letter file."""
         del context
@@ -329,5 +331,6 @@ class DroppedStreamSink(RecordSink):
     reaches it; a stream the target does not take is then not an error.
     """
 
+    @override
     def process_record(self, record: dict[str, t.Any], context: Context) -> None:
         """Receive nothing: the stream maps drop every record of the stream first."""

@@ -34,6 +34,7 @@ from singer_sdk import Target
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import PluginCapabilities
 from singer_sdk.mapper import RemoveRecordTransform
+from typing_extensions import override
 
 from survey_common.http import quiet_urls
 from survey_common.http.redact import Redactor
@@ -150,6 +151,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     ]
 
     @classmethod
+    @override
     def append_builtin_config(cls, config_jsonschema: dict[str, t.Any]) -> None:
         """Add singer-sdk's stream-map and flattening settings, not those of loading targets.
 
@@ -242,6 +244,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
 
     # Routing
 
+    @override
     def get_sink_class(self, stream_name: str) -> type[Sink]:
         """Return the sink of an accepted stream; fail at once for any other name.
 
@@ -263,6 +266,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
 
     # State gating
 
+    @override
     def _process_state_message(self, message_dict: dict[str, t.Any]) -> None:
         """Keep the state; pass it on at once when no sink holds a record not yet pushed.
 
@@ -273,6 +277,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         super()._process_state_message(message_dict)
         self._pass_on_state_when_nothing_is_pending()
 
+    @override
     def _process_record_message(self, message_dict: dict[str, t.Any]) -> None:
         """Process a record; pass on the kept state if sending a full batch emptied every sink.
 
@@ -289,6 +294,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         if not any(sink.current_size for sink in self.push_sinks):
             self.drain_all()
 
+    @override
     def _write_state_message(self, state: dict[str, t.Any]) -> None:
         """Write a state unless it is the one written last (the final drain repeats it).
 
@@ -305,6 +311,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
 
     # The end
 
+    @override
     def process_endofpipe(self) -> None:
         """Drain, write the final state, close journal and ledger, log the summary."""
         try:

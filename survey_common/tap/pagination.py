@@ -6,6 +6,7 @@ import datetime as dt
 import typing as t
 
 from singer_sdk.pagination import BaseAPIPaginator, OffsetPaginator
+from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ class ShortPageOffsetPaginator(OffsetPaginator):
         self._page_length = page_length
         self._reported_total = reported_total
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Return whether the page just read was full and short of the reported total."""
         del response
@@ -87,16 +89,19 @@ class DateWindowPaginator(BaseAPIPaginator[DateWindow]):
                 return
             window = self.window_from(window.end)
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Return whether the span goes on after the current window."""
         del response
         return self.current_value.end < self.end
 
+    @override
     def get_next(self, response: requests.Response) -> DateWindow:
         """Return the window that begins where the current one ends."""
         del response
         return self.window_from(self.current_value.end)
 
+    @override
     def continue_if_empty(self, response: requests.Response) -> bool:
         """Go on past a window without records: later windows may hold some."""
         del response

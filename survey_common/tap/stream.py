@@ -21,6 +21,7 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from typing_extensions import override
 
 from survey_common.http import errors as api_errors
 from survey_common.http import retry
@@ -81,11 +82,13 @@ class SurveyAPIStream(RESTStream[t.Any]):
         return t.cast("SurveyTap", self._tap)
 
     @property
+    @override
     def timeout(self) -> int:
         """Seconds to wait for a connection, then for an answer: the ``request_timeout`` setting."""
         return int(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT)
 
     @property
+    @override
     def url_base(self) -> str:
         """The ``api_url`` setting without a trailing slash, so paths can start with one."""
         return str(self.config["api_url"]).rstrip("/")
@@ -108,6 +111,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         """Describe a failed response with the API's message when the body has one."""
         return api_errors.explain(self.platform_name, response, self.api_error_message, self.path)
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Sort a response into success, retriable failure or fatal failure.
 
@@ -158,6 +162,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
             response, body.get(key) if isinstance(body, dict) else None, f"'{key}'"
         )
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the records of a page; platforms say where they are."""
         raise NotImplementedError
@@ -173,6 +178,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         """Say once that a key the schema does not declare is left out of the records."""
         self.logger.warning("Stream '%s': dropping key %r, not in its schema", self.name, key)
 
+    @override
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
     ) -> dict[str, t.Any] | None:
@@ -191,6 +197,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         except SHAPE_ERRORS as exc:
             raise FatalAPIError(self._unexpected_shape(exc)) from exc
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Yield the stream's records; an answer of a shape the tap does not know fails clearly.
 
@@ -221,6 +228,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
 
     # Retries
 
+    @override
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Pace each attempt, retry transient failures, then fail saying what was tried."""
         limiter = self.request_limiter
@@ -247,6 +255,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
 
         return request_or_fail
 
+    @override
     def backoff_handler(self, details: Details) -> None:
         """Log each retry in one line: what failed, which attempt, how long the wait."""
         exc = details.get("exception")

@@ -39,6 +39,7 @@ class BufferedMsgSpecWriter(MsgSpecWriter):
     has no binary buffer (output captured as text), the line is written as text.
     """
 
+    @override
     def write_message(self, message: Message) -> None:
         """Write one message line; flush unless it is a RECORD."""
         line = self.format_message(message)

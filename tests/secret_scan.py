@@ -22,9 +22,9 @@ import urllib.parse
 
 import phonenumbers
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN, BUENNO_TOKEN_2
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_CLIENT_TOKEN, FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, HELLOCUSTOMER_TOKEN_2
+from survey_sandbox.buenno.seed import BUENNO_TOKEN, BUENNO_TOKEN_2
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_CLIENT_TOKEN, FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, HELLOCUSTOMER_TOKEN_2
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -15,7 +15,7 @@ import typing as t
 import pytest
 
 from survey_common.http import retry
-from survey_sandbox.hellocustomer_seed import TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.seed import TOUCHPOINT_STORE_VISIT
 from tests.integration.conftest import run_tap_process
 from tests.integration.stub_api import Answer, StubAPI
 from tests.secret_scan import assert_no_secrets

@@ -24,9 +24,9 @@ import pytest
 from singer_sdk import Tap
 
 from survey_common.push.target import PushTarget
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tap_buenno.tap import TapBuenno
 from tap_feedbackapi.tap import TapFeedbackAPI

@@ -19,10 +19,10 @@ import typing as t
 import pytest
 
 from survey_common.readings import readings_from_text
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
 from survey_sandbox.faults import FAULT_KINDS
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tests.integration.faults import (
     ALL_FAULTS,

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 import pytest
 
 from survey_common.readings import readings_from_text
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tests.integration.kill import KilledRun, run_target_killed_when
 from tests.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data

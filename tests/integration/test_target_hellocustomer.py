@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from survey_common.readings import readings_from_text
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_STORE_VISIT,
     TOUCHPOINT_WEBSHOP,

@@ -8,7 +8,7 @@ from typing import Any
 import requests
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
 
 PATHS = {
     "customers": "/customers",

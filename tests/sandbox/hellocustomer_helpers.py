@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN
 
 # The interval most tests give the sandbox: short enough to keep the tests fast, long
 # enough that back-to-back calls are refused.

@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
 
 # Large enough that token 1's three forms hold more than 1000 replies in total.
 SHARED_SIZE = 400

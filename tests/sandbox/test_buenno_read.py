@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN, BUENNO_TOKEN_2
+from survey_sandbox.buenno.seed import BUENNO_TOKEN, BUENNO_TOKEN_2
 from tests.sandbox.helpers import SHARED_SIZE, BuennoClient
 
 WHOLE_RANGE = {"from": "2023-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}

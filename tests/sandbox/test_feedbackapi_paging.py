@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from survey_sandbox import feedbackapi_store
-from survey_sandbox.feedbackapi_lists import read_list_query
+from survey_sandbox.feedbackapi import store as feedbackapi_store
+from survey_sandbox.feedbackapi.lists import read_list_query
 
 
 def _plans(kind: str, sort_by: str) -> list[str]:

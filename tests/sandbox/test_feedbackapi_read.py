@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.feedbackapi_seed import (
+from survey_sandbox.feedbackapi.seed import (
     CLIENT_ACCOUNT_NAME,
     FEEDBACKAPI_CLIENT_TOKEN,
     FEEDBACKAPI_TOKEN,

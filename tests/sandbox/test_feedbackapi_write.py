@@ -16,8 +16,9 @@ import pytest
 import requests
 
 from survey_common.readings import readings_from_text
-from survey_sandbox import SandboxServer, feedbackapi_store
-from survey_sandbox.feedbackapi_seed import (
+from survey_sandbox import SandboxServer
+from survey_sandbox.feedbackapi import store as feedbackapi_store
+from survey_sandbox.feedbackapi.seed import (
     CLIENT_ACCOUNT_NAME,
     EMAIL_TEMPLATES,
     FEEDBACKAPI_CLIENT_TOKEN,

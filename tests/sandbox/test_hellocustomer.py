@@ -16,8 +16,8 @@ import requests
 
 from survey_sandbox import SandboxServer
 from survey_sandbox.cli import build_parser
-from survey_sandbox.hellocustomer_languages import LANGUAGES
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.hellocustomer.languages import LANGUAGES
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     HELLOCUSTOMER_TOKEN_2,
     SEGMENTS,
@@ -27,7 +27,7 @@ from survey_sandbox.hellocustomer_seed import (
     TOUCHPOINT_STORE_VISIT,
     TOUCHPOINT_WEBSHOP,
 )
-from survey_sandbox.hellocustomer_throttle import Throttle
+from survey_sandbox.hellocustomer.throttle import Throttle
 from tests.sandbox.hellocustomer_helpers import FAST_INTERVAL, HelloCustomerClient
 
 SIZE = 120

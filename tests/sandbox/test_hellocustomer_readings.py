@@ -12,7 +12,7 @@ import requests
 
 from survey_common.readings import readings_from_text
 from survey_sandbox import SandboxServer
-from survey_sandbox.hellocustomer_seed import TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.seed import TOUCHPOINT_STORE_VISIT
 from tests.sandbox.hellocustomer_helpers import FAST_INTERVAL, HelloCustomerClient
 from tests.sandbox.test_hellocustomer import ADD_MULTIPLE_EXAMPLE, DUTCH
 

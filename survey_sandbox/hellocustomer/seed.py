@@ -29,9 +29,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from survey_sandbox import hellocustomer_store
-from survey_sandbox.hellocustomer_languages import language_by_iso
-from survey_sandbox.hellocustomer_store import (
+from survey_sandbox.hellocustomer import store as hellocustomer_store
+from survey_sandbox.hellocustomer.languages import language_by_iso
+from survey_sandbox.hellocustomer.store import (
     ADDED_BY_SEED,
     KIND_BOOLEAN,
     KIND_CES,

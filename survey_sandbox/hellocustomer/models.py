@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from survey_sandbox.hellocustomer_languages import language_by_guid
-from survey_sandbox.hellocustomer_store import (
+from survey_sandbox.hellocustomer.languages import language_by_guid
+from survey_sandbox.hellocustomer.store import (
     ADDED_BY_ANSWER,
     KIND_BOOLEAN,
     KIND_CES,

@@ -18,8 +18,8 @@ import random
 import sqlite3
 from dataclasses import dataclass
 
-from survey_sandbox import buenno_store
-from survey_sandbox.buenno_store import AnswerDraft, InvitationDraft, QuestionRow, ReplyDraft
+from survey_sandbox.buenno import store as buenno_store
+from survey_sandbox.buenno.store import AnswerDraft, InvitationDraft, QuestionRow, ReplyDraft
 from survey_sandbox.timefmt import epoch_of
 
 BUENNO_TOKEN = "sandbox-buenno-token"  # noqa: S105 - public sandbox token

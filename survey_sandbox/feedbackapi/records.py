@@ -29,10 +29,9 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Literal
 
-from survey_sandbox import feedbackapi_fields as fields
-from survey_sandbox import feedbackapi_store as store
-from survey_sandbox.feedbackapi_fields import Body, FeedbackApiError
-from survey_sandbox.feedbackapi_store import Scope
+from survey_sandbox.feedbackapi import fields, store
+from survey_sandbox.feedbackapi.fields import Body, FeedbackApiError
+from survey_sandbox.feedbackapi.store import Scope
 
 FEEDBACK_TYPES = ("nps", "star-rating", "happy", "csat")
 _SCORES = {"nps": "nps_score", "star-rating": "star_rating", "happy": "happy"}

@@ -32,8 +32,8 @@ from survey_common.readings.feedbackapi import (
     SORT_BY,
     TOTAL_COUNT,
 )
-from survey_sandbox.feedbackapi_fields import FeedbackApiError, parse_flag, parse_instant
-from survey_sandbox.feedbackapi_store import Condition, ListQuery
+from survey_sandbox.feedbackapi.fields import FeedbackApiError, parse_flag, parse_instant
+from survey_sandbox.feedbackapi.store import Condition, ListQuery
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100

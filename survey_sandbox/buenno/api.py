@@ -43,8 +43,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from survey_common.readings import Readings
-from survey_sandbox import buenno_seed, buenno_store
-from survey_sandbox.buenno_store import (
+from survey_sandbox.buenno import seed as buenno_seed
+from survey_sandbox.buenno import store as buenno_store
+from survey_sandbox.buenno.store import (
     CONTACT_COLUMNS,
     PREFILL_COLUMNS,
     AnswerDraft,

@@ -21,10 +21,10 @@ sent) and ``feedbackapi.feedback-request-due`` (``due`` in either form, or epoch
 only).
 
 A trailing slash is accepted, as the document's curl examples send one. Write bodies
-are JSON or form-encoded (:mod:`survey_sandbox.feedbackapi_fields`); list parameters
-are in :mod:`survey_sandbox.feedbackapi_lists`, write rules in
-:mod:`survey_sandbox.feedbackapi_records` and wire shapes in
-:mod:`survey_sandbox.feedbackapi_render`. Deleting makes a record inactive: it is gone
+are JSON or form-encoded (:mod:`survey_sandbox.feedbackapi.fields`); list parameters
+are in :mod:`survey_sandbox.feedbackapi.lists`, write rules in
+:mod:`survey_sandbox.feedbackapi.records` and wire shapes in
+:mod:`survey_sandbox.feedbackapi.render`. Deleting makes a record inactive: it is gone
 from lists and retrieval. The client account token reads its own account but cannot
 create, update or delete accounts (402). Every error is the document's error object
 ``{"type", "message", "param"}``: 400 invalid parameters, 401 authentication, 402 valid
@@ -63,11 +63,9 @@ from typing import Any
 
 from survey_common.readings import Readings
 from survey_common.readings.feedbackapi import SCORE_KEYS, TIMESTAMPS
-from survey_sandbox import feedbackapi_records as records
-from survey_sandbox import feedbackapi_render as render
-from survey_sandbox import feedbackapi_seed, feedbackapi_store
-from survey_sandbox import feedbackapi_store as store
-from survey_sandbox.feedbackapi_fields import (
+from survey_sandbox.feedbackapi import records, render, store
+from survey_sandbox.feedbackapi import seed as feedbackapi_seed
+from survey_sandbox.feedbackapi.fields import (
     Body,
     FeedbackApiError,
     instant,
@@ -76,8 +74,8 @@ from survey_sandbox.feedbackapi_fields import (
     text,
     whole_number,
 )
-from survey_sandbox.feedbackapi_lists import read_list_query
-from survey_sandbox.feedbackapi_store import Scope
+from survey_sandbox.feedbackapi.lists import read_list_query
+from survey_sandbox.feedbackapi.store import Scope
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import now_epoch
@@ -224,9 +222,9 @@ def _reject_unknown(body: Body, allowed: frozenset[str]) -> None:
 
 
 _DATA = PlatformData(
-    schema_version=feedbackapi_store.SCHEMA_VERSION,
-    tables=feedbackapi_store.TABLES,
-    ddl=feedbackapi_store.DDL,
+    schema_version=store.SCHEMA_VERSION,
+    tables=store.TABLES,
+    ddl=store.DDL,
     populate=feedbackapi_seed.populate,
 )
 """FeedbackApi's tables and seed data."""
@@ -260,7 +258,7 @@ class FeedbackApi:
         self._readings = readings
         self._faults: list[int] = []
         self._faults_lock = threading.Lock()
-        self._totals = feedbackapi_store.ListTotals()
+        self._totals = store.ListTotals()
         self._api = Router(wrong_method_status=404)
         for segment, kind in _SEGMENTS.items():
             self._api.add("GET", f"/{segment}", partial(self._list, kind))

@@ -34,7 +34,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
-from survey_sandbox import feedbackapi_store
+from survey_sandbox.feedbackapi import store as feedbackapi_store
 from survey_sandbox.timefmt import epoch_of
 
 FEEDBACKAPI_TOKEN = "sandbox-feedbackapi-token"  # noqa: S105 - public sandbox token

@@ -65,10 +65,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey_common.readings import Readings
-from survey_sandbox import hellocustomer_seed, hellocustomer_store
-from survey_sandbox.hellocustomer_analytics import predict
-from survey_sandbox.hellocustomer_languages import language_by_guid
-from survey_sandbox.hellocustomer_models import (
+from survey_sandbox.hellocustomer import seed as hellocustomer_seed
+from survey_sandbox.hellocustomer import store as hellocustomer_store
+from survey_sandbox.hellocustomer.analytics import predict
+from survey_sandbox.hellocustomer.languages import language_by_guid
+from survey_sandbox.hellocustomer.models import (
     JSON_MODEL_INVALID,
     answer_value,
     canonical_guid,
@@ -84,7 +85,7 @@ from survey_sandbox.hellocustomer_models import (
     parse_respondent,
     touchpoint_not_found,
 )
-from survey_sandbox.hellocustomer_store import (
+from survey_sandbox.hellocustomer.store import (
     ADDED_BY_ADD,
     ADDED_BY_ADMIN,
     ADDED_BY_CACHE,
@@ -101,7 +102,7 @@ from survey_sandbox.hellocustomer_store import (
     ResponseRows,
     Touchpoint,
 )
-from survey_sandbox.hellocustomer_throttle import Throttle
+from survey_sandbox.hellocustomer.throttle import Throttle
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import format_zulu, now_epoch

@@ -26,7 +26,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from survey_sandbox.feedbackapi_fields import FeedbackApiError
+from survey_sandbox.feedbackapi.fields import FeedbackApiError
 from survey_sandbox.timefmt import format_offset
 from survey_sandbox.web import HttpError, Response
 

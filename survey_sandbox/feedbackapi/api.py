@@ -75,7 +75,7 @@ from survey_sandbox.feedbackapi.fields import (
     whole_number,
 )
 from survey_sandbox.feedbackapi.lists import read_list_query
-from survey_sandbox.feedbackapi.store import Scope
+from survey_sandbox.feedbackapi.store import ListTotals, Scope
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import now_epoch
@@ -258,7 +258,7 @@ class FeedbackApi:
         self._readings = readings
         self._faults: list[int] = []
         self._faults_lock = threading.Lock()
-        self._totals = store.ListTotals()
+        self._totals = ListTotals()
         self._api = Router(wrong_method_status=404)
         for segment, kind in _SEGMENTS.items():
             self._api.add("GET", f"/{segment}", partial(self._list, kind))

@@ -14,7 +14,7 @@ import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
+from tests.helpers.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable

@@ -15,7 +15,7 @@ import pytest
 
 from survey_common.readings import readings_from_text
 from survey_sandbox.server import SandboxServer
-from tests.singer_output import SingerOutput, parse_messages
+from tests.helpers.singer_output import SingerOutput, parse_messages
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -34,7 +34,7 @@ from tap_hellocustomer.tap import TapHelloCustomer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.secret_scan import assert_no_secrets
+from tests.helpers.secret_scan import assert_no_secrets
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

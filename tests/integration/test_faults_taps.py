@@ -28,14 +28,14 @@ from survey_sandbox.hellocustomer.seed import (
     TOUCHPOINT_WEBSHOP,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import TapRun, run_tap_process
-from tests.integration.faults import (
+from tests.helpers.faults import (
     ALL_FAULTS,
     REQUEST_TIMEOUT,
     assert_tap_left_no_secret,
     faults_met,
     log_faults,
 )
+from tests.integration.conftest import TapRun, run_tap_process
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable

@@ -24,7 +24,7 @@ from survey_sandbox.faults import FAULT_KINDS
 from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
 from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
-from tests.integration.faults import (
+from tests.helpers.faults import (
     ALL_FAULTS,
     NOT_ACTED_ON,
     assert_target_left_no_secret,

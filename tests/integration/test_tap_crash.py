@@ -30,8 +30,8 @@ from survey_sandbox.hellocustomer.seed import (
     TOUCHPOINT_STORE_VISIT,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.kill import KilledRun, run_tap_killed_after
-from tests.secret_scan import assert_no_secrets
+from tests.helpers.kill import KilledRun, run_tap_killed_after
+from tests.helpers.secret_scan import assert_no_secrets
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -16,7 +16,7 @@ import requests
 from survey_sandbox import SandboxServer
 from survey_sandbox.buenno import store as buenno_store
 from survey_sandbox.buenno.seed import BUENNO_TOKEN, BUENNO_TOKEN_2
-from tests.sandbox.helpers import BuennoClient
+from tests.helpers.sandbox_buenno import BuennoClient
 
 WHOLE_RANGE = {"from": "2023-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z", "limit": 1000}
 

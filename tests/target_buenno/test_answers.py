@@ -7,7 +7,7 @@ import typing as t
 import pytest
 
 from survey_common.push.client import PushStoppedError
-from tests.target_buenno.conftest import CREATED, INVITATIONS, invitation, push
+from tests.helpers.target_buenno import CREATED, INVITATIONS, invitation, push
 from tests.target_runner import state
 
 if t.TYPE_CHECKING:

@@ -7,7 +7,7 @@ import typing as t
 import pytest
 import requests
 
-from tests.target_feedbackapi.conftest import API, push
+from tests.helpers.target_feedbackapi import API, push
 from tests.target_runner import record, state
 
 if t.TYPE_CHECKING:

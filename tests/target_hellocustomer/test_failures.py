@@ -7,7 +7,7 @@ import typing as t
 import pytest
 import requests
 
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOKEN,
     FakeHelloCustomer,
     batch_url,

@@ -10,7 +10,7 @@ import typing as t
 import pytest
 
 from survey_common.push.ledger import Ledger
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOUCHPOINT,
     FakeHelloCustomer,
     people,

@@ -19,7 +19,7 @@ from survey_common.push import deadletter_cli
 from survey_common.push.journal import PushJournal
 from survey_common.push.ledger import Ledger
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOUCHPOINT,
     FakeHelloCustomer,
     people,

@@ -14,7 +14,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from survey_common.http.ratelimit import MinIntervalLimiter
 from survey_common.push.target import UnknownStreamError
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOUCHPOINT,
     FakeHelloCustomer,
     batch_url,

@@ -6,7 +6,7 @@ import typing as t
 
 import pytest
 
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     DUTCH,
     OTHER_TOUCHPOINT,
     TOUCHPOINT,

@@ -13,7 +13,7 @@ from tap_buenno.tap import TapBuenno
 
 API = "https://buenno.test/api/v01"
 TOKEN = "buenno-unit-test-token-7f3a"
-FIXTURES = (Path(__file__).parents[1] / "tap_buenno") / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "tap_buenno" / "fixtures"
 EMPTY_REPLIES = {"replies": [], "total": "0", "limit": "1000", "offset": "0"}
 
 

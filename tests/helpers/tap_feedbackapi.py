@@ -28,7 +28,7 @@ PATHS = {
 def examples() -> list[dict[str, t.Any]]:
     """Every example body of the document that a list endpoint could return, by stream."""
     loaded: list[dict[str, t.Any]] = json.loads(
-        ((Path(__file__).parents[1] / "tap_feedbackapi") / "fixtures" / "examples.json").read_text()
+        (Path(__file__).parents[1] / "tap_feedbackapi" / "fixtures" / "examples.json").read_text()
     )
     return loaded
 

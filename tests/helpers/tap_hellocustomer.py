@@ -22,7 +22,7 @@ TOKEN = "hellocustomer-unit-test-token-5e2b"
 CAMPAIGN = "1e82dea5-f254-4735-ba06-cfcccc756828"
 #: The touchpoint of the document's add-respondent examples.
 CAMPAIGN_2 = "c8dc5f94-a9e8-4743-8744-e66a73a7e724"
-FIXTURES = (Path(__file__).parents[1] / "tap_hellocustomer") / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "tap_hellocustomer" / "fixtures"
 
 # requests-mock lowers the case of request paths.
 RESPONSES_URL = re.compile(

@@ -18,12 +18,7 @@ INVITATIONS = f"{API}/invitations"
 TOKEN = "buenno-target-unit-token-91c2"
 #: The document's answer to a created invitation.
 CREATED = json.loads(
-    (
-        (Path(__file__).parents[1] / "target_buenno").parent
-        / "buenno"
-        / "fixtures"
-        / "invitation_created.json"
-    ).read_text()
+    (Path(__file__).parents[1] / "tap_buenno" / "fixtures" / "invitation_created.json").read_text()
 )
 FIELDS = ("email", "phone", "first_name", "last_name", "form_id", "pf_age", "pf_timestamp")
 

@@ -21,9 +21,7 @@ OTHER_TOUCHPOINT = "1e82dea5-f254-4735-ba06-cfcccc756828"
 DUTCH = "1b5c1275-4f92-422f-b1fc-799bf8e30598"
 FRENCH = "901af5bc-06cb-4de0-b523-135ecfdc882a"
 ENGLISH = "df88d743-1b99-44ef-b47f-260c78030ee7"
-FIXTURES = (
-    (Path(__file__).parents[1] / "target_hellocustomer").parent / "hellocustomer" / "fixtures"
-)
+FIXTURES = Path(__file__).parents[1] / "tap_hellocustomer" / "fixtures"
 FIELDS = {
     "respondents": (
         "email",

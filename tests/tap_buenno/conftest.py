@@ -6,9 +6,10 @@ import typing as t
 
 import pytest
 
+from tests.helpers.tap_buenno import API, EMPTY_REPLIES, TOKEN, first_page_only, fixture
+
 if t.TYPE_CHECKING:
     import requests_mock as rm
-from tests.helpers.tap_buenno import API, EMPTY_REPLIES, TOKEN, first_page_only, fixture
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import typing as t
 
 import pytest
 
+from tests.helpers.tap_feedbackapi import API, PATHS, TOKEN, envelope
+
 if t.TYPE_CHECKING:
     import requests_mock as rm
-from tests.helpers.tap_feedbackapi import API, PATHS, TOKEN, envelope
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import typing as t
 
 import pytest
 
+from tests.helpers.tap_hellocustomer import API, CAMPAIGN, TOKEN, FakeHelloCustomer
+
 if t.TYPE_CHECKING:
     import requests_mock as rm
-from tests.helpers.tap_hellocustomer import API, CAMPAIGN, TOKEN, FakeHelloCustomer
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from tests.helpers.secret_scan import assert_no_secrets
 if t.TYPE_CHECKING:
     import pytest
 
-    from tests.integration.conftest import TapRun
-    from tests.target_runner import TargetProcess
+    from tests.helpers.integration import TapRun
+    from tests.helpers.target_runner import TargetProcess
 
 #: Seconds a connector waits for an answer in these tests: short, so a slow answer is cheap.
 REQUEST_TIMEOUT = 1

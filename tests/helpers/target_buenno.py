@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from target_buenno.target import TargetBuenno
-from tests.target_runner import Message, TargetRun, record, run_target, schema
+from tests.helpers.target_runner import Message, TargetRun, record, run_target, schema
 
 if t.TYPE_CHECKING:
     import requests_mock as rm

@@ -7,7 +7,7 @@ import typing as t
 from urllib.parse import parse_qs
 
 from target_feedbackapi.target import TargetFeedbackAPI
-from tests.target_runner import Message, TargetRun, run_target, schema
+from tests.helpers.target_runner import Message, TargetRun, run_target, schema
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.target_runner import Message, TargetRun, record, run_target, schema
+from tests.helpers.target_runner import Message, TargetRun, record, run_target, schema
 
 if t.TYPE_CHECKING:
     import requests

@@ -35,7 +35,7 @@ from tests.helpers.faults import (
     faults_met,
     log_faults,
 )
-from tests.integration.conftest import TapRun, run_tap_process
+from tests.helpers.integration import TapRun, run_tap_process
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable

@@ -33,7 +33,14 @@ from tests.helpers.faults import (
     timeout_for,
     uncertain_records,
 )
-from tests.target_runner import Message, TargetProcess, record, run_target_process, schema, state
+from tests.helpers.target_runner import (
+    Message,
+    TargetProcess,
+    record,
+    run_target_process,
+    schema,
+    state,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable

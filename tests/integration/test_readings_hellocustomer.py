@@ -23,7 +23,7 @@ from survey_sandbox.hellocustomer.seed import (
 )
 from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import BOTH_READINGS, run_tap_process
+from tests.helpers.integration import BOTH_READINGS, run_tap_process
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

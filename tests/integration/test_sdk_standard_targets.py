@@ -39,7 +39,7 @@ from survey_sandbox.server import SandboxServer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.integration.conftest import BUENNO_TOKEN, free_port
+from tests.helpers.integration import BUENNO_TOKEN, free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

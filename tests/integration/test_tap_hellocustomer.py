@@ -22,7 +22,7 @@ from survey_sandbox.hellocustomer.seed import (
 )
 from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import run_tap_process
+from tests.helpers.integration import run_tap_process
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

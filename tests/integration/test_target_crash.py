@@ -36,7 +36,7 @@ from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_ST
 from survey_sandbox.server import SandboxServer
 from tests.helpers.kill import KilledRun, run_target_killed_when
 from tests.helpers.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
-from tests.target_runner import Message, assert_kept_private, record, schema, state
+from tests.helpers.target_runner import Message, assert_kept_private, record, schema, state
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

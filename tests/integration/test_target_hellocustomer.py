@@ -23,8 +23,8 @@ from survey_sandbox.hellocustomer.seed import (
     TOUCHPOINT_WEBSHOP,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import BOTH_READINGS, run_tap_process
-from tests.target_runner import Message, record, run_target_process, schema, state
+from tests.helpers.integration import BOTH_READINGS, run_tap_process
+from tests.helpers.target_runner import Message, record, run_target_process, schema, state
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -8,7 +8,7 @@ import pytest
 
 from survey_common.push.client import PushStoppedError
 from tests.helpers.target_buenno import CREATED, INVITATIONS, invitation, push
-from tests.target_runner import state
+from tests.helpers.target_runner import state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

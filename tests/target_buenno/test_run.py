@@ -11,7 +11,7 @@ import pytest
 from survey_common.push.target import RejectedRecordsError, UnknownStreamError
 from target_buenno.target import TargetBuenno
 from tests.helpers.target_buenno import CREATED, INVITATIONS, TOKEN, invitation, push
-from tests.target_runner import record, run_target, schema, state
+from tests.helpers.target_runner import record, run_target, schema, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

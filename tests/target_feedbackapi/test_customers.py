@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.helpers.target_feedbackapi import API, FakeCustomers, push
-from tests.target_runner import record
+from tests.helpers.target_runner import record
 
 if t.TYPE_CHECKING:
     from pathlib import Path

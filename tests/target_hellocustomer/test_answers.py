@@ -16,7 +16,7 @@ from tests.helpers.target_hellocustomer import (
     fixture,
     push,
 )
-from tests.target_runner import state
+from tests.helpers.target_runner import state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

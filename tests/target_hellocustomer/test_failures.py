@@ -14,7 +14,7 @@ from tests.helpers.target_hellocustomer import (
     people,
     push,
 )
-from tests.target_runner import state
+from tests.helpers.target_runner import state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -26,7 +26,7 @@ from tests.helpers.target_hellocustomer import (
     push,
     respondent,
 )
-from tests.target_runner import run_target
+from tests.helpers.target_runner import run_target
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -21,7 +21,7 @@ from tests.helpers.target_hellocustomer import (
     people,
     push,
 )
-from tests.target_runner import record, run_target, schema, state
+from tests.helpers.target_runner import record, run_target, schema, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

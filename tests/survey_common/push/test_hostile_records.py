@@ -38,7 +38,7 @@ from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.helpers.secret_scan import assert_no_secrets
-from tests.target_runner import schema
+from tests.helpers.target_runner import schema
 
 if t.TYPE_CHECKING:
     from survey_common.push.target import PushTarget

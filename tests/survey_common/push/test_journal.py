@@ -20,7 +20,7 @@ from survey_common.push.journal import INTERRUPTED_REASON
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.helpers.target_hellocustomer import FIELDS, FakeHelloCustomer, batch_url
-from tests.target_runner import Message, record, run_target, schema, state
+from tests.helpers.target_runner import Message, record, run_target, schema, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

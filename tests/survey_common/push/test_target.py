@@ -16,7 +16,7 @@ from singer_sdk.sinks import BatchSink
 from survey_common.push.sink import PushSinkBase
 from target_buenno.sinks import InvitationsSink
 from target_buenno.target import TargetBuenno
-from tests.target_runner import record, run_target, schema, state
+from tests.helpers.target_runner import record, run_target, schema, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -11,9 +11,9 @@ import datetime as dt
 import math
 import typing as t
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,
     TOUCHPOINT_STORE_VISIT,

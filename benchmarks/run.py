@@ -28,7 +28,7 @@ import requests
 
 from benchmarks.cases import REQUEST_CASES, SCALES, THROUGHPUT_CASES, Scale, TapCase
 from benchmarks.report import chart, replace_table, table
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 
 

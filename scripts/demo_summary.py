@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from survey_sandbox.hellocustomer_store import ADDED_BY_CACHE
+from survey_sandbox.hellocustomer.store import ADDED_BY_CACHE
 
 #: One query per platform giving (month, score) for every NPS answer it holds.
 NPS_SCORES = {

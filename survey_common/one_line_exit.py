@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 import typing as t
 
+from typing_extensions import override
+
 if t.TYPE_CHECKING:
     from singer_sdk.plugin_base import PluginBase
 
@@ -27,6 +29,7 @@ class OneLineExit(_PluginBase):
     expected_failures: t.ClassVar[tuple[type[Exception], ...]] = ()
 
     @classmethod
+    @override
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the connector; an expected failure ends it with exit code 1 and its message."""
         try:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft7Validator
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
+from typing_extensions import override
 
 from survey_common.timestamps import parse_timestamp
 
@@ -151,6 +152,7 @@ class SecretSafeConfigMixin(_PluginBase):
     SDK's private validation step, which runs before any stream is built.
     """
 
+    @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Check every setting and raise one error that lists every problem."""
         schema = self.config_jsonschema

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from survey_common.platforms.feedbackapi import DEFAULT_API_URL
 from survey_common.readings.feedbackapi import (
     ACCOUNTS_REQUIRED_FILTERS,
     FILTER_BOUNDS,
@@ -23,7 +24,6 @@ from survey_common.readings.feedbackapi import (
 from survey_common.timestamps import parse_timestamp
 from survey_probe.finding import Finding, ProbeClient
 from tap_feedbackapi.client import filter_value
-from tap_feedbackapi.tap import DEFAULT_API_URL
 
 #: A creation time no record has yet: a filter from it leaves every record out.
 FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)

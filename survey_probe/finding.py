@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import requests
 
-from survey_common.api_errors import explain, network_failure, token_rejected
-from survey_common.ratelimit import MinIntervalLimiter
-from survey_common.redact import Redactor
+from survey_common.http.errors import explain, network_failure, token_rejected
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.http.redact import Redactor
 
 Reading = t.Literal["ours", "other", "unsettled"]
 

@@ -25,17 +25,16 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from survey_common.pagination import DateWindow
+from survey_common.platforms.hellocustomer import DEFAULT_API_URL, authorization_value
+from survey_common.tap.pagination import DateWindow
 from survey_common.timestamps import UTC, parse_timestamp
 from survey_probe.finding import Finding, ProbeClient, Reading
 from tap_hellocustomer.client import (
     EDGE_MARGIN,
     MAX_WINDOW_DAYS,
     api_date,
-    authorization_value,
     whole_second,
 )
-from tap_hellocustomer.tap import DEFAULT_API_URL
 
 #: Windows read from ``start_date`` at most, looking for a response that shows the date.
 MAX_WINDOWS = 3

@@ -151,10 +151,10 @@ def running_sandbox(
     # Imported here so that pytest, which loads this plugin at every start, does not
     # import the sandbox for tests that never use it.
     from survey_common.readings import readings_from_text  # noqa: PLC0415
-    from survey_sandbox.buenno_seed import BUENNO_TOKEN  # noqa: PLC0415
+    from survey_sandbox.buenno.seed import BUENNO_TOKEN  # noqa: PLC0415
     from survey_sandbox.faults import FaultPlan, parse_kinds  # noqa: PLC0415
-    from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN  # noqa: PLC0415
-    from survey_sandbox.hellocustomer_seed import (  # noqa: PLC0415
+    from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN  # noqa: PLC0415
+    from survey_sandbox.hellocustomer.seed import (  # noqa: PLC0415
         HELLOCUSTOMER_TOKEN,
         TOUCHPOINT_CUSTOMER_SERVICE,
         TOUCHPOINT_STORE_VISIT,

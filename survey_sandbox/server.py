@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from survey_common.readings import REGISTER, Readings
 from survey_sandbox.faults import FAULT_HEADER, DroppedConnection, FaultInjector, FaultPlan
-from survey_sandbox.hellocustomer import HelloCustomer
+from survey_sandbox.hellocustomer.api import HelloCustomer
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response, json_response

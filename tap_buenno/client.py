@@ -1,8 +1,8 @@
 """The Buenno API as streams see it: base URL, token header, error envelope, paging.
 
 Every Buenno stream derives from ``BuennoStream``; stream classes only declare
-their path, keys and page size. The token header and the error envelope are also
-what target-buenno uses, so they are module functions.
+their path, keys and page size. The token header and the error envelope, which
+target-buenno uses too, live in :mod:`survey_common.platforms.buenno`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk.authenticators import APIKeyAuthenticator
+from typing_extensions import override
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.platforms.buenno import authenticator, error_message
 from survey_common.schemas import platform_schemas
+from survey_common.tap.stream import SurveyAPIStream
 from survey_common.timestamps import parse_timestamp
 from tap_buenno.paging import Learned, ShortPageTrusted
 
@@ -24,17 +26,6 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
     from singer_sdk.pagination import BaseAPIPaginator
-
-
-def authenticator(token: str) -> APIKeyAuthenticator:
-    """Send the token in the ``api-auth-token`` header, never in the URL."""
-    return APIKeyAuthenticator(key="api-auth-token", value=token, location="header")
-
-
-def error_message(body: t.Any) -> str | None:
-    """Buenno explains errors as ``{"error_message": "..."}``."""
-    message = body.get("error_message") if isinstance(body, dict) else None
-    return str(message) if message else None
 
 
 class BuennoStream(SurveyAPIStream):
@@ -51,6 +42,7 @@ class BuennoStream(SurveyAPIStream):
     last_page_ids: list[t.Any] = []
 
     @cached_property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the token in the ``api-auth-token`` header, never in the URL."""
         return authenticator(str(self.config["api_token"]))
@@ -64,6 +56,7 @@ class BuennoStream(SurveyAPIStream):
         """What this run learned about the server's paging, shared by the stream's partitions."""
         return Learned(self.logger.info)
 
+    @override
     def get_new_paginator(self) -> BaseAPIPaginator[t.Any] | None:
         """Page with ``limit``/``offset`` at the maximum size, by what comes back."""
         if not self.page_size:
@@ -89,6 +82,7 @@ class BuennoStream(SurveyAPIStream):
                 start = max(start, parse_timestamp(start_date))
         return start - dt.timedelta(seconds=1)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Ask for the largest page the endpoint allows, at the paginator's offset."""
         del context
@@ -96,6 +90,7 @@ class BuennoStream(SurveyAPIStream):
             return {}
         return {"limit": self.page_size, "offset": next_page_token or 0}
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the records under the envelope's ``records_key``, noting their ids for paging."""
         records = self.records_from(response, self.records_key)

@@ -14,6 +14,7 @@ import typing as t
 
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,6 +66,7 @@ class ShortPageTrusted(BaseAPIPaginator[int]):
         self._previous: list[t.Any] = []
         self._short_before = False
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Return whether the page just read may not be the last."""
         del response
@@ -90,6 +92,7 @@ class ShortPageTrusted(BaseAPIPaginator[int]):
         self._short_before = True
         return not self._learned.full_pages
 
+    @override
     def get_next(self, response: requests.Response) -> int:
         """Return the offset after the records that came back."""
         del response
@@ -214,15 +217,18 @@ class ReplyPaginator(BaseAPIPaginator[int]):
         super().__init__(start_value=0)
         self.pages = pages
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Return whether the replies read say more remain."""
         del response
         return not self.pages.done
 
+    @override
     def continue_if_empty(self, response: requests.Response) -> bool:
         """Go on past a page that yielded nothing only because its replies were read before."""
         return self.has_more(response)
 
+    @override
     def get_next(self, response: requests.Response) -> int:
         """Return the next offset, always past the current one."""
         del response

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from survey_common.nested import FlattensParentPages, HandsPagesToChild
+from typing_extensions import override
+
+from survey_common.tap.nested import FlattensParentPages, HandsPagesToChild
 from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_buenno.client import BuennoStream
 from tap_buenno.paging import ReplyPages, ReplyPaginator
@@ -44,6 +46,7 @@ class FormsStream(BuennoStream):
         super().__init__(*args, **kwargs)
         self._form_ids: list[int] | None = None
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the token's forms and remember their ids.
 
@@ -87,6 +90,7 @@ class InvitationsStream(BuennoStream):
     page_size = 250
 
     @property
+    @override
     def partitions(self) -> list[dict[str, t.Any]]:
         """One partition per form: the configured ``form_ids`` or every form of the token."""
         form_ids = self.config.get("form_ids")
@@ -95,6 +99,7 @@ class InvitationsStream(BuennoStream):
             form_ids = forms.accessible_form_ids()
         return [{"form_id": form_id} for form_id in form_ids]
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read one form's invitations; with no form at all there is nothing to read.
 
@@ -105,6 +110,7 @@ class InvitationsStream(BuennoStream):
             return
         yield from super().get_records(context)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Filter on the form and on creation time, up to the moment the sync started.
 
@@ -143,11 +149,13 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
         self._window_from = ALL_HISTORY
         self._pages = ReplyPages(self.page_size, self.learned)
 
+    @override
     def get_new_paginator(self) -> ReplyPaginator:
         """Page by what came back, in replies or in answers as the server turns out to count."""
         self._pages = ReplyPages(self.page_size, self.learned)
         return ReplyPaginator(self._pages)
 
+    @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Ask for replies from the bookmark less the lookback to the moment the sync started."""
         params = super().get_url_params(context, next_page_token)
@@ -160,6 +168,7 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
             params["locale"] = locale
         return params
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the page's replies not read before, keep them for ``reply_answers``.
 

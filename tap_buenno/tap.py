@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from singer_sdk import typing as th
+from typing_extensions import override
 
-from survey_common.settings import connection_settings
-from survey_common.tap import SurveyTap
+from survey_common.platforms.buenno import CONNECTION_SETTINGS
+from survey_common.tap.tap import SurveyTap
 from tap_buenno import streams
 from tap_buenno.client import BuennoStream
-
-DEFAULT_API_URL = "https://webreport.buenno.fi/api/v01"
-#: The token and base URL settings, the same for target-buenno.
-CONNECTION_SETTINGS = connection_settings(
-    "the Buenno API",
-    "Buenno API token, sent in the api-auth-token header. Ask Buenno for one.",
-    DEFAULT_API_URL,
-)
 
 
 class TapBuenno(SurveyTap):
@@ -72,6 +65,7 @@ class TapBuenno(SurveyTap):
         ),
     ).to_dict()
 
+    @override
     def discover_streams(self) -> list[BuennoStream]:
         """Return the tap's streams; building them makes no request."""
         return [

@@ -25,8 +25,9 @@ from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
-from survey_common.rest import SurveyAPIStream
+from survey_common.platforms.feedbackapi import authenticator, error_message
 from survey_common.schemas import platform_schemas
+from survey_common.tap.stream import SurveyAPIStream
 from survey_common.timestamps import parse_timestamp
 from tap_feedbackapi.frontier import ASCENDING, DESCENDING, ReadFrontier, UnorderedListError
 
@@ -37,7 +38,6 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_feedbackapi.learned import LearnedReadings
-    from tap_feedbackapi.tap import TapFeedbackAPI
 
 #: Suffixes of the list filters on an instant; their values go out in one format.
 DATE_FILTER_SUFFIXES = ("_after", "_before")
@@ -45,21 +45,6 @@ DATE_FILTER_SUFFIXES = ("_after", "_before")
 BOUND_MARGIN = dt.timedelta(seconds=1)
 BAD_REQUEST = 400
 INCREMENTAL = "INCREMENTAL"
-
-
-def authenticator(token: str) -> BasicAuthenticator:
-    """HTTP Basic with the token as user name and an empty password."""
-    return BasicAuthenticator(username=token, password="")
-
-
-def error_message(body: t.Any) -> str | None:
-    """FeedbackAPI explains errors as ``{"type", "message", "param"}``."""
-    if not isinstance(body, dict) or not (body.get("type") or body.get("message")):
-        return None
-    message = f"{body.get('type') or 'error'}: {body.get('message') or 'no message'}"
-    if body.get("param"):
-        message += f" (param {body['param']})"
-    return message
 
 
 def filter_value(moment: dt.datetime, *, iso: bool) -> str:
@@ -87,6 +72,15 @@ def with_iso_filters(url: str) -> str:
 def _id_of(record: t.Any) -> str:
     """A record's id as text; a record that is not an object fails later, named."""
     return str(record.get("id")) if isinstance(record, dict) else ""
+
+
+class FeedbackAPIRun(t.Protocol):
+    """What the streams read from their tap: what one run shares, not the tap class itself."""
+
+    @property
+    def learned(self) -> LearnedReadings:
+        """What the run learns about the API's readings, shared by every stream."""
+        ...
 
 
 class FilterFormatRefusedError(FatalAPIError):
@@ -173,7 +167,7 @@ class FeedbackAPIStream(SurveyAPIStream):
     @property
     def learned(self) -> LearnedReadings:
         """What this run has learned of the API's readings, shared by every stream."""
-        return t.cast("TapFeedbackAPI", self._tap).learned
+        return t.cast("FeedbackAPIRun", self._tap).learned
 
     @property
     def order_key(self) -> str:
@@ -198,6 +192,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         return bool(self.config.get("emit_activate_version_messages", True))
 
     @cached_property
+    @override
     def authenticator(self) -> BasicAuthenticator:
         """HTTP Basic with the token as user name and an empty password."""
         return authenticator(str(self.config["api_token"]))

@@ -5,23 +5,13 @@ from __future__ import annotations
 from functools import cached_property
 
 from singer_sdk import typing as th
+from typing_extensions import override
 
-from survey_common.settings import connection_settings
-from survey_common.tap import SurveyTap
+from survey_common.platforms.feedbackapi import CONNECTION_SETTINGS
+from survey_common.tap.tap import SurveyTap
 from tap_feedbackapi import streams
 from tap_feedbackapi.client import FeedbackAPIStream
 from tap_feedbackapi.learned import LearnedReadings
-
-DEFAULT_API_URL = "https://api.feedbackapi.com/v1.3"
-#: The token and base URL settings, the same for target-feedbackapi.
-CONNECTION_SETTINGS = connection_settings(
-    "the FeedbackAPI",
-    (
-        "FeedbackAPI token (Settings > Integrations), sent as the HTTP Basic user "
-        "name with an empty password."
-    ),
-    DEFAULT_API_URL,
-)
 
 
 class TapFeedbackAPI(SurveyTap):
@@ -59,6 +49,7 @@ class TapFeedbackAPI(SurveyTap):
         """What this run learned of the API's readings, shared by every stream."""
         return LearnedReadings(self.logger)
 
+    @override
     def discover_streams(self) -> list[FeedbackAPIStream]:
         """Return the tap's streams; building them makes no request."""
         return [

@@ -22,10 +22,12 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams.rest import HTTPRequest
+from typing_extensions import override
 
-from survey_common.pagination import DateWindow, DateWindowPaginator
-from survey_common.rest import SurveyAPIStream
+from survey_common.platforms.hellocustomer import authenticator, error_message
 from survey_common.schemas import platform_schemas
+from survey_common.tap.pagination import DateWindow, DateWindowPaginator
+from survey_common.tap.stream import SurveyAPIStream
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
@@ -35,8 +37,8 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.streams.rest import PageContext
 
-    from survey_common.ratelimit import MinIntervalLimiter
-    from tap_hellocustomer.tap import TapHelloCustomer
+    from survey_common.http.ratelimit import MinIntervalLimiter
+    from tap_hellocustomer.learned import LearnedReadings
 
 #: How the API writes a moment in a path: 15/12/2018 at 3 pm UTC is ``20181215150000``.
 API_DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -61,28 +63,23 @@ def whole_second(moment: dt.datetime) -> dt.datetime:
     return moment.replace(microsecond=0)
 
 
-def authorization_value(token: str) -> str:
-    """Return the ``Authorization`` header value the document prescribes for a token."""
-    return f"basic {token}"
+class HelloCustomerRun(t.Protocol):
+    """What the streams read from their tap: what one run shares, not the tap class itself."""
 
+    @property
+    def request_limiter(self) -> MinIntervalLimiter:
+        """The one limiter every call of the run waits for."""
+        ...
 
-def error_message(body: t.Any) -> str | None:
-    """Return Hello Customer's explanation from an error body, if it has one.
+    @property
+    def learned(self) -> LearnedReadings:
+        """What the run learns about the API's readings, shared by every stream."""
+        ...
 
-    The document lists validation messages without an envelope; they come as a JSON
-    string, as ``{"message": ...}`` or as a list of such messages.
-    """
-    if isinstance(body, str):
-        return body.strip() or None
-    if isinstance(body, dict):
-        for key in ("message", "Message", "error", "title"):
-            if body.get(key):
-                return str(body[key])
-        return None
-    if isinstance(body, list):
-        messages = [message for item in body if (message := error_message(item))]
-        return "; ".join(messages) or None
-    return None
+    @property
+    def sync_end(self) -> dt.datetime:
+        """The moment every stream reads up to."""
+        ...
 
 
 class HelloCustomerStream(SurveyAPIStream):
@@ -92,18 +89,15 @@ class HelloCustomerStream(SurveyAPIStream):
     schema = platform_schemas("hellocustomer")
 
     @property
-    def hellocustomer_tap(self) -> TapHelloCustomer:
+    def hellocustomer_tap(self) -> HelloCustomerRun:
         """The tap this stream belongs to, which owns the limiter and the end of the sync."""
-        return t.cast("TapHelloCustomer", self._tap)
+        return t.cast("HelloCustomerRun", self._tap)
 
     @cached_property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the token in the ``Authorization`` header, never in the URL."""
-        return APIKeyAuthenticator(
-            key="Authorization",
-            value=authorization_value(str(self.config["api_token"])),
-            location="header",
-        )
+        return authenticator(str(self.config["api_token"]))
 
     @property
     def request_limiter(self) -> MinIntervalLimiter:
@@ -138,6 +132,7 @@ class WindowedStream(HelloCustomerStream):
         self.current_window = DateWindow(never, never)
 
     @property
+    @override
     def partitions(self) -> list[dict[str, t.Any]]:
         """One partition per touchpoint, written in lower case as the API writes GUIDs."""
         guids = dict.fromkeys(str(guid).lower() for guid in self.config["campaign_ids"])
@@ -150,6 +145,7 @@ class WindowedStream(HelloCustomerStream):
             raise FatalAPIError(f"Stream '{self.name}' needs the start_date setting")
         return start
 
+    @override
     def get_replication_key_signpost(self, context: Context | None = None) -> dt.datetime:
         """Never bookmark beyond the end this run reads up to."""
         del context
@@ -163,6 +159,7 @@ class WindowedStream(HelloCustomerStream):
         """Return how many calls reading ``span`` takes at least, for the log."""
         return sum(1 for _ in DateWindowPaginator(span.start, span.end, MAX_WINDOW_DAYS).windows())
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read one touchpoint's span, or nothing when it is already read up to the end."""
         start = whole_second(self.read_from(context))
@@ -188,6 +185,7 @@ class WindowedStream(HelloCustomerStream):
         )
         yield from super().get_records(context)
 
+    @override
     def get_new_paginator(self) -> BaseAPIPaginator[DateWindow]:
         """Walk the span of the touchpoint being read."""
         if self._span is None:
@@ -203,6 +201,7 @@ class WindowedStream(HelloCustomerStream):
         del context
         return None
 
+    @override
     def get_http_request(self, *, page: PageContext[DateWindow]) -> HTTPRequest:
         """Build the call for one window: the touchpoint and both dates go in the path."""
         context = dict(page.stream_context or {})
@@ -218,6 +217,7 @@ class WindowedStream(HelloCustomerStream):
             headers["Content-Type"] = "application/json"
         return HTTPRequest(url=url, method=self.http_method, headers=headers, data=body)
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Fail a 400 with the API's message and the touchpoint and window that caused it."""
         try:

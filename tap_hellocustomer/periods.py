@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
-from survey_common.pagination import DateWindowPaginator
+from survey_common.tap.pagination import DateWindowPaginator
 from survey_common.timestamps import UTC
 
 Period = t.Literal["day", "week", "month"]

@@ -8,10 +8,12 @@ import typing as t
 
 from singer_sdk import Stream
 from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
 
-from survey_common.nested import FlattensParentPages, HandsPagesToChild
-from survey_common.pagination import DateWindow
+from survey_common.platforms.hellocustomer import LANGUAGES
 from survey_common.schemas import platform_schemas
+from survey_common.tap.nested import FlattensParentPages, HandsPagesToChild
+from survey_common.tap.pagination import DateWindow
 from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
 from tap_hellocustomer.client import (
     EDGE_MARGIN,
@@ -20,7 +22,6 @@ from tap_hellocustomer.client import (
     WindowedStream,
     whole_second,
 )
-from tap_hellocustomer.languages import LANGUAGES
 from tap_hellocustomer.periods import Period, PeriodPaginator
 from tap_hellocustomer.windows import ResponseWindowPaginator, SeenResponses, windows_of
 
@@ -101,6 +102,7 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
         """How far before its bookmark a rerun reads again."""
         return dt.timedelta(days=int(self.config.get("lookback_days", DEFAULT_LOOKBACK_DAYS)))
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Read a touchpoint from ``lookback_days`` before its bookmark, or from ``start_date``."""
         bookmark = self.get_context_state(context).get("replication_key_value")
@@ -233,11 +235,13 @@ class ResponsesStream(HandsPagesToChild, WindowedStream):
                 if lag > self.lookback + EDGE_MARGIN:
                     self.learned.saw_long_lag(lag / dt.timedelta(days=1), self.lookback.days)
 
+    @override
     def get_new_paginator(self) -> ResponseWindowPaginator:
         """Walk the touchpoint's windows, kept to insert halves of a window cut short."""
         self._paginator = t.cast("ResponseWindowPaginator", super().get_new_paginator())
         return self._paginator
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the window's responses not read yet, and keep them for ``response_answers``."""
         window = self.current_window
@@ -355,6 +359,7 @@ class NpsStream(WindowedStream):
     replication_key = "period_start"
 
     @property
+    @override
     def partitions(self) -> list[dict[str, t.Any]]:
         """One partition per touchpoint and filter set, each with its own bookmark."""
         filter_sets = [[entry] for entry in self.config.get("nps_filters") or []] or [[]]
@@ -382,6 +387,7 @@ class NpsStream(WindowedStream):
         """Send the filter set as the document's JSON array (empty for the whole touchpoint)."""
         return str((context or {})["filter_set"])
 
+    @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         """Yield the period's figure with the touchpoint, period and filters it is for."""
         body = self.decoded_body(response)
@@ -418,6 +424,7 @@ class LanguagesStream(Stream):
     primary_keys = ["language_UniqueID"]
     schema = platform_schemas("hellocustomer")
 
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         """Yield every language of the table."""
         del context

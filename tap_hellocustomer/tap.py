@@ -9,24 +9,18 @@ from singer_sdk import Stream
 from singer_sdk import typing as th
 from typing_extensions import override
 
-from survey_common.ratelimit import MinIntervalLimiter
-from survey_common.settings import connection_settings
-from survey_common.tap import SurveyTap
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.platforms.hellocustomer import (
+    CONNECTION_SETTINGS,
+    GUID_PATTERN,
+    MIN_REQUEST_INTERVAL,
+)
+from survey_common.tap.tap import SurveyTap
 from survey_common.timestamps import UTC, parse_timestamp
 from tap_hellocustomer import streams
 from tap_hellocustomer.client import whole_second
 from tap_hellocustomer.learned import LearnedReadings
 from tap_hellocustomer.periods import PERIODS
-
-DEFAULT_API_URL = "https://api.hellocustomer.com/V1.0/EN"
-#: The token and base URL settings, the same for target-hellocustomer.
-CONNECTION_SETTINGS = connection_settings(
-    "the Hello Customer API",
-    "Hello Customer API token, created in the platform; sent as 'Authorization: basic <token>'.",
-    DEFAULT_API_URL,
-)
-#: A touchpoint GUID as the platform shows it, in either case.
-GUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
 
 class TapHelloCustomer(SurveyTap):
@@ -104,16 +98,7 @@ class TapHelloCustomer(SurveyTap):
                 "touchpoint for a daily run."
             ),
         ),
-        th.Property(
-            "min_request_interval",
-            th.NumberType(minimum=0),
-            default=1.0,
-            title="Minimum request interval",
-            description=(
-                "Seconds between two calls, across all streams and touchpoints. Hello "
-                "Customer answers 429 to calls less than 1 second apart."
-            ),
-        ),
+        MIN_REQUEST_INTERVAL,
     ).to_dict()
 
     @cached_property

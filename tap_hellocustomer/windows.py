@@ -13,8 +13,9 @@ import datetime as dt
 import typing as t
 
 from singer_sdk.pagination import BaseAPIPaginator
+from typing_extensions import override
 
-from survey_common.pagination import DateWindow, DateWindowPaginator
+from survey_common.tap.pagination import DateWindow, DateWindowPaginator
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,6 +54,7 @@ class ResponseWindowPaginator(BaseAPIPaginator[DateWindow]):
             self._first_margin += 2
         return halves
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Return whether a window of the span, or a needed one of the margin, is left."""
         del response
@@ -61,12 +63,14 @@ class ResponseWindowPaginator(BaseAPIPaginator[DateWindow]):
             return False
         return following < self._first_margin or self._margin_needed()
 
+    @override
     def get_next(self, response: requests.Response) -> DateWindow:
         """Return the next window."""
         del response
         self._index += 1
         return self._windows[self._index]
 
+    @override
     def continue_if_empty(self, response: requests.Response) -> bool:
         """Go on past a window without responses: later windows may hold some."""
         del response

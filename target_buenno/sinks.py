@@ -8,10 +8,10 @@ from http import HTTPStatus
 from time import sleep
 
 from survey_common.phones import to_international_00
-from survey_common.push_client import PushRequest, PushStoppedError, UncertainDeliveryError
-from survey_common.push_fields import field_rule
-from survey_common.push_report import Outcome, RecordRejectedError
-from survey_common.push_sink import RecordPushSink
+from survey_common.push.client import PushRequest, PushStoppedError, UncertainDeliveryError
+from survey_common.push.fields import field_rule
+from survey_common.push.report import Outcome, RecordRejectedError
+from survey_common.push.sink import RecordPushSink
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from survey_common.timestamps import UTC, parse_timestamp
 from target_buenno.lookup import LookupFailedError, find_invitation

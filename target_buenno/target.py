@@ -6,9 +6,9 @@ import typing as t
 
 from singer_sdk import typing as th
 
-from survey_common.push_target import PushTarget, push_settings
-from tap_buenno import client
-from tap_buenno.tap import CONNECTION_SETTINGS
+from survey_common.platforms import buenno
+from survey_common.platforms.buenno import CONNECTION_SETTINGS
+from survey_common.push.target import PushTarget, push_settings
 from target_buenno.sinks import InvitationsSink
 
 if t.TYPE_CHECKING:
@@ -55,8 +55,8 @@ class TargetBuenno(PushTarget):
 
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the token in the ``api-auth-token`` header, as tap-buenno does."""
-        return client.authenticator(str(self.config["api_token"]))
+        return buenno.authenticator(str(self.config["api_token"]))
 
     def error_message(self, body: t.Any) -> str | None:
         """Buenno's ``{"error_message": "..."}``, as tap-buenno reads it."""
-        return client.error_message(body)
+        return buenno.error_message(body)

@@ -22,10 +22,10 @@ import typing as t
 from urllib.parse import urlencode
 
 from survey_common.phones import to_e164
-from survey_common.push_client import PushRequest, UncertainDeliveryError
-from survey_common.push_fields import field_rule, text_value
-from survey_common.push_report import Outcome, RecordRejectedError
-from survey_common.push_sink import RecordPushSink
+from survey_common.push.client import PushRequest, UncertainDeliveryError
+from survey_common.push.fields import field_rule, text_value
+from survey_common.push.report import Outcome, RecordRejectedError
+from survey_common.push.sink import RecordPushSink
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Sequence

@@ -10,10 +10,10 @@ import typing as t
 from datetime import datetime
 from http import HTTPStatus
 
-from survey_common.push_client import PushRequest
-from survey_common.push_fields import field_rule
-from survey_common.push_report import Outcome, RecordRejectedError
-from survey_common.push_sink import RecordPushSink
+from survey_common.push.client import PushRequest
+from survey_common.push.fields import field_rule
+from survey_common.push.report import Outcome, RecordRejectedError
+from survey_common.push.sink import RecordPushSink
 from survey_common.timestamps import normalize_timestamp
 
 if t.TYPE_CHECKING:

@@ -6,9 +6,9 @@ import typing as t
 
 from singer_sdk import typing as th
 
-from survey_common.push_target import PushTarget, push_settings
-from tap_feedbackapi import client
-from tap_feedbackapi.tap import CONNECTION_SETTINGS
+from survey_common.platforms import feedbackapi
+from survey_common.platforms.feedbackapi import CONNECTION_SETTINGS
+from survey_common.push.target import PushTarget, push_settings
 from target_feedbackapi.customers import CustomersSink
 from target_feedbackapi.sinks import FeedbackRequestsSink, LocationsSink
 
@@ -42,8 +42,8 @@ class TargetFeedbackAPI(PushTarget):
 
     def authenticator(self) -> BasicAuthenticator:
         """HTTP Basic with the token as user name, as tap-feedbackapi sends it."""
-        return client.authenticator(str(self.config["api_token"]))
+        return feedbackapi.authenticator(str(self.config["api_token"]))
 
     def error_message(self, body: t.Any) -> str | None:
         """FeedbackAPI's ``{"type", "message", "param"}``, as tap-feedbackapi reads it."""
-        return client.error_message(body)
+        return feedbackapi.error_message(body)

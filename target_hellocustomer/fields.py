@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import typing as t
 
-from survey_common.push_fields import text_value
-from survey_common.push_report import RecordRejectedError
+from survey_common.push.fields import text_value
+from survey_common.push.report import RecordRejectedError
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

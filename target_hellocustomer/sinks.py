@@ -15,22 +15,22 @@ import json
 import typing as t
 from http import HTTPStatus
 
-from survey_common import api_errors
-from survey_common.push_client import PushRequest, PushStoppedError
-from survey_common.push_fields import field_rule, text_value
-from survey_common.push_report import Outcome, RecordRejectedError
-from survey_common.push_sink import PushSinkBase, RecordPushSink
-from tap_hellocustomer import client
-from target_hellocustomer.batching import BatchPushSink
+from survey_common.http import errors as api_errors
+from survey_common.platforms import hellocustomer
+from survey_common.platforms.hellocustomer import language_guid
+from survey_common.push.batching import BatchPushSink
+from survey_common.push.client import PushRequest, PushStoppedError
+from survey_common.push.fields import field_rule, text_value
+from survey_common.push.report import Outcome, RecordRejectedError
+from survey_common.push.sink import PushSinkBase, RecordPushSink
 from target_hellocustomer.fields import document_names, metadata_texts
-from target_hellocustomer.languages import language_guid
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Sequence
 
     import requests
 
-    from target_hellocustomer.batching import Pending
+    from survey_common.push.batching import Pending
 
 #: Respondents per addmultipletocache call by default: at one call a second, 500 a second,
 #: in a body of about 150 KB; a refused batch costs about 18 more calls per bad record.
@@ -52,7 +52,7 @@ def touchpoint_of(request: PushRequest) -> str:
 
 def api_says(response: requests.Response, messages: str | tuple[str, ...]) -> bool:
     """Tell whether the API's message in an answer starts with one of ``messages``."""
-    message = api_errors.api_message(response, client.error_message) or ""
+    message = api_errors.api_message(response, hellocustomer.error_message) or ""
     return message.startswith(messages)
 
 

@@ -7,22 +7,22 @@ import typing as t
 from singer_sdk import typing as th
 from singer_sdk.authenticators import APIKeyAuthenticator
 
-from survey_common.push_target import PushTarget, push_settings
-from survey_common.ratelimit import MinIntervalLimiter
-from tap_hellocustomer import client
-from tap_hellocustomer.tap import CONNECTION_SETTINGS, GUID_PATTERN, TapHelloCustomer
-from target_hellocustomer.languages import ACCEPTED, language_guid
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.platforms import hellocustomer
+from survey_common.platforms.hellocustomer import (
+    ACCEPTED,
+    CONNECTION_SETTINGS,
+    GUID_PATTERN,
+    MIN_REQUEST_INTERVAL,
+    language_guid,
+)
+from survey_common.push.target import PushTarget, push_settings
 from target_hellocustomer.sinks import DEFAULT_BATCH_SIZE, AnswersSink, RespondentsSink
-
-if t.TYPE_CHECKING:
-    pass
 
 #: Where the ledger is kept when ``ledger_path`` is not set: the working directory.
 DEFAULT_LEDGER_PATH = "hellocustomer-ledger.sqlite"
 #: Where the push journal is kept by default: beside the ledger.
 DEFAULT_JOURNAL_PATH = "hellocustomer-journal.sqlite"
-#: tap-hellocustomer's pacing setting: the same limiter, declared and described once.
-MIN_REQUEST_INTERVAL = {**TapHelloCustomer.config_jsonschema["properties"]["min_request_interval"]}
 
 
 class TargetHelloCustomer(PushTarget):
@@ -88,20 +88,16 @@ class TargetHelloCustomer(PushTarget):
                 "it in the next run. Answers are never sent twice."
             ),
         ),
+        MIN_REQUEST_INTERVAL,
     ).to_dict()
-    config_jsonschema["properties"]["min_request_interval"] = MIN_REQUEST_INTERVAL
 
     def authenticator(self) -> APIKeyAuthenticator:
         """Send ``Authorization: basic <token>``, as tap-hellocustomer does."""
-        return APIKeyAuthenticator(
-            key="Authorization",
-            value=client.authorization_value(str(self.config["api_token"])),
-            location="header",
-        )
+        return hellocustomer.authenticator(str(self.config["api_token"]))
 
     def error_message(self, body: t.Any) -> str | None:
         """Hello Customer's validation message, as tap-hellocustomer reads it."""
-        return client.error_message(body)
+        return hellocustomer.error_message(body)
 
     @property
     def request_limiter(self) -> MinIntervalLimiter:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey_common.push_client import PushClient
-from survey_common.rest import SurveyAPIStream
+from survey_common.push.client import PushClient
+from survey_common.tap.stream import SurveyAPIStream
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
+from tests.helpers.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
 
 TOKEN = "s3cr3t/token+x"
 

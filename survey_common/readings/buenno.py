@@ -7,7 +7,7 @@ from survey_common.readings.point import ReadingPoint
 _TAP = "tests/integration/test_tap_buenno.py"
 _READINGS = "tests/integration/test_readings_buenno.py"
 _TARGET = "tests/integration/test_target_buenno.py"
-_PAGING = "tests/buenno/test_readings.py"
+_PAGING = "tests/tap_buenno/test_readings.py"
 _PROBE = "tests/probe/test_buenno.py"
 
 BUENNO_POINTS: tuple[ReadingPoint, ...] = (

@@ -18,9 +18,9 @@ SCORE_KEYS = "feedbackapi.score-keys"
 ACCOUNTS_REQUIRED_FILTERS = "feedbackapi.accounts-required-filters"
 
 _TAP_TESTS = "tests/integration/test_tap_feedbackapi.py"
-_UNIT = "tests/feedbackapi/test_readings.py"
+_UNIT = "tests/tap_feedbackapi/test_readings.py"
 _PROBE = "tests/probe/test_feedbackapi.py"
-_SANDBOX = "tests/sandbox/test_feedbackapi_readings.py"
+_SANDBOX = "tests/sandbox/feedbackapi/test_readings.py"
 
 FEEDBACKAPI_POINTS: tuple[ReadingPoint, ...] = (
     ReadingPoint(

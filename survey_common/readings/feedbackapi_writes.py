@@ -9,7 +9,7 @@ from __future__ import annotations
 from survey_common.readings.point import ReadingPoint
 
 _INTEGRATION = "tests/integration/test_readings_feedbackapi_target.py"
-_SANDBOX = "tests/sandbox/test_feedbackapi_write.py"
+_SANDBOX = "tests/sandbox/feedbackapi/test_write.py"
 _CUSTOMERS = "tests/target_feedbackapi/test_customers.py"
 _REQUESTS = "tests/target_feedbackapi/test_not_idempotent.py"
 

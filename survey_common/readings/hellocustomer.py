@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from survey_common.readings.point import ReadingPoint
 
-_SANDBOX = "tests/sandbox/test_hellocustomer_readings.py"
-_UNIT = "tests/hellocustomer/test_readings.py"
+_SANDBOX = "tests/sandbox/hellocustomer/test_readings.py"
+_UNIT = "tests/tap_hellocustomer/test_readings.py"
 _TAP = "tests/integration/test_readings_hellocustomer.py"
 _TARGET = "tests/integration/test_target_hellocustomer.py"
 _PROBE = "tests/probe/test_hellocustomer.py"
@@ -101,7 +101,7 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
         ),
         tests=(
             f"{_SANDBOX}::test_31_days_counted_in_calendar_days_under_the_other_reading",
-            "tests/hellocustomer/test_windows.py::test_spans_up_to_28_days_take_one_call_and_longer_ones_more",
+            "tests/tap_hellocustomer/test_windows.py::test_spans_up_to_28_days_take_one_call_and_longer_ones_more",
             f"{_TAP}::test_every_response_arrives_once_under_both_readings",
             f"{_PROBE}::test_the_probe_settles_every_point_as_the_sandbox_reads_it",
         ),
@@ -125,7 +125,7 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
             "second (an aggregate cannot be de-duplicated)."
         ),
         tests=(
-            "tests/hellocustomer/test_windows.py::test_a_response_on_a_window_boundary_comes_once",
+            "tests/tap_hellocustomer/test_windows.py::test_a_response_on_a_window_boundary_comes_once",
             f"{_SANDBOX}::test_the_end_is_excluded_under_the_other_reading",
             f"{_TAP}::test_responses_on_window_edges_arrive_once_under_each_reading",
             f"{_PROBE}::test_the_probe_settles_every_point_as_the_sandbox_reads_it",
@@ -150,7 +150,7 @@ HELLOCUSTOMER_POINTS: tuple[ReadingPoint, ...] = (
             "that of the period shifted by the account's offset."
         ),
         tests=(
-            "tests/hellocustomer/test_windows.py::test_each_call_asks_14_hours_and_a_second_more_on_both_sides",
+            "tests/tap_hellocustomer/test_windows.py::test_each_call_asks_14_hours_and_a_second_more_on_both_sides",
             f"{_SANDBOX}::test_path_dates_are_brussels_time_under_the_other_reading",
             f"{_TAP}::test_responses_on_window_edges_arrive_once_under_each_reading",
             f"{_PROBE}::test_the_probe_settles_every_point_as_the_sandbox_reads_it",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import free_port
+from tests.helpers.integration import free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

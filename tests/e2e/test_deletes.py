@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
 from tests.e2e.conftest import clean_env, run_meltano
 
 if t.TYPE_CHECKING:

@@ -20,9 +20,9 @@ import duckdb
 import pytest
 import requests
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN
-from survey_sandbox.hellocustomer_store import ADDED_BY_CACHE
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN
+from survey_sandbox.hellocustomer.store import ADDED_BY_CACHE
 from survey_sandbox.timefmt import epoch_of
 from tests.e2e.conftest import ROOT, clean_env
 

@@ -25,7 +25,7 @@ import yaml
 
 from scripts import plugin_definitions
 from tests.e2e.conftest import ROOT, clean_env
-from tests.target_runner import record, schema
+from tests.helpers.target_runner import record, schema
 
 if t.TYPE_CHECKING:
     from survey_sandbox.pytest_plugin import SandboxEndpoints

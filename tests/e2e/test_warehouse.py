@@ -35,12 +35,12 @@ import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer import nps_figures
-from survey_sandbox.hellocustomer_languages import LANGUAGES
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
-from survey_sandbox.hellocustomer_store import nps_counts
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.api import nps_figures
+from survey_sandbox.hellocustomer.languages import LANGUAGES
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.timefmt import epoch_of, format_zulu
 from tests.e2e.conftest import clean_env, run_meltano
 

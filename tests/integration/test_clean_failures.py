@@ -14,12 +14,12 @@ import typing as t
 
 import pytest
 
-from survey_common import retry
-from survey_sandbox.hellocustomer_seed import TOUCHPOINT_STORE_VISIT
-from tests.integration.conftest import run_tap_process
-from tests.integration.stub_api import Answer, StubAPI
-from tests.secret_scan import assert_no_secrets
-from tests.target_runner import record, run_target_process, schema
+from survey_common.http import retry
+from survey_sandbox.hellocustomer.seed import TOUCHPOINT_STORE_VISIT
+from tests.helpers.integration import run_tap_process
+from tests.helpers.secret_scan import assert_no_secrets
+from tests.helpers.stub_api import Answer, StubAPI
+from tests.helpers.target_runner import record, run_target_process, schema
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -23,10 +23,10 @@ import typing as t
 import pytest
 from singer_sdk import Tap
 
-from survey_common.push_target import PushTarget
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_common.push.target import PushTarget
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tap_buenno.tap import TapBuenno
 from tap_feedbackapi.tap import TapFeedbackAPI
@@ -34,7 +34,7 @@ from tap_hellocustomer.tap import TapHelloCustomer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.secret_scan import assert_no_secrets
+from tests.helpers.secret_scan import assert_no_secrets
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -18,24 +18,24 @@ import typing as t
 import pytest
 
 from survey_common.timestamps import UTC
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
 from survey_sandbox.faults import FAULT_KINDS
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,
     TOUCHPOINT_STORE_VISIT,
     TOUCHPOINT_WEBSHOP,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import TapRun, run_tap_process
-from tests.integration.faults import (
+from tests.helpers.faults import (
     ALL_FAULTS,
     REQUEST_TIMEOUT,
     assert_tap_left_no_secret,
     faults_met,
     log_faults,
 )
+from tests.helpers.integration import TapRun, run_tap_process
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable

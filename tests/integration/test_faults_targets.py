@@ -19,12 +19,12 @@ import typing as t
 import pytest
 
 from survey_common.readings import readings_from_text
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
 from survey_sandbox.faults import FAULT_KINDS
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
-from tests.integration.faults import (
+from tests.helpers.faults import (
     ALL_FAULTS,
     NOT_ACTED_ON,
     assert_target_left_no_secret,
@@ -33,7 +33,14 @@ from tests.integration.faults import (
     timeout_for,
     uncertain_records,
 )
-from tests.target_runner import Message, TargetProcess, record, run_target_process, schema, state
+from tests.helpers.target_runner import (
+    Message,
+    TargetProcess,
+    record,
+    run_target_process,
+    schema,
+    state,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable

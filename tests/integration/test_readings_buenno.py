@@ -12,7 +12,7 @@ import typing as t
 import requests
 
 from survey_common.timestamps import parse_timestamp
-from tests.integration.conftest import BOTH_READINGS, BUENNO_TOKEN, run_tap_process
+from tests.helpers.integration import BOTH_READINGS, BUENNO_TOKEN, run_tap_process
 
 if t.TYPE_CHECKING:
     import sqlite3

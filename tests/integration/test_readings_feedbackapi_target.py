@@ -12,8 +12,8 @@ import typing as t
 
 import requests
 
-from tests.integration.conftest import BOTH_READINGS
-from tests.target_runner import Message, TargetProcess, record, run_target_process, state
+from tests.helpers.integration import BOTH_READINGS
+from tests.helpers.target_runner import Message, TargetProcess, record, run_target_process, state
 
 if t.TYPE_CHECKING:
     import sqlite3

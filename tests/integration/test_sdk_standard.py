@@ -14,7 +14,7 @@ from singer_sdk.testing import SuiteConfig, get_tap_test_class
 from survey_sandbox.server import SandboxServer
 from tap_buenno.tap import TapBuenno
 from tap_feedbackapi.tap import TapFeedbackAPI
-from tests.integration.conftest import BUENNO_TOKEN, free_port
+from tests.helpers.integration import BUENNO_TOKEN, free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -12,10 +12,10 @@ import typing as t
 import pytest
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from tap_hellocustomer.tap import TapHelloCustomer
-from tests.integration.conftest import free_port
+from tests.helpers.integration import free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

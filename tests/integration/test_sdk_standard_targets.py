@@ -34,12 +34,12 @@ from singer_sdk.testing.suites import SingerTestSuite
 from singer_sdk.testing.target_tests import TargetRecordMissingRequiredProperty
 from singer_sdk.testing.templates import TargetFileTestTemplate
 
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.integration.conftest import BUENNO_TOKEN, free_port
+from tests.helpers.integration import BUENNO_TOKEN, free_port
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

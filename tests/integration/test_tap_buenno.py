@@ -10,7 +10,7 @@ import requests
 from survey_common.timestamps import parse_timestamp, to_iso_utc
 from survey_sandbox.faults import FaultPlan
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import BUENNO_TOKEN, SANDBOX_SIZE, run_tap_process
+from tests.helpers.integration import BUENNO_TOKEN, SANDBOX_SIZE, run_tap_process
 
 if t.TYPE_CHECKING:
     import sqlite3

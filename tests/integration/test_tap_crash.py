@@ -22,16 +22,16 @@ import typing as t
 
 import pytest
 
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,
     TOUCHPOINT_STORE_VISIT,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.kill import KilledRun, run_tap_killed_after
-from tests.secret_scan import assert_no_secrets
+from tests.helpers.kill import KilledRun, run_tap_killed_after
+from tests.helpers.secret_scan import assert_no_secrets
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -18,8 +18,8 @@ import requests
 from survey_common.readings import REGISTER
 from survey_common.readings.feedbackapi import ACCOUNTS_REQUIRED_FILTERS, FEEDBACKAPI_POINTS
 from tap_feedbackapi.streams import AccountsFilterRequiredError
-from tests.integration.conftest import run_tap_process
-from tests.singer_output import parse_messages
+from tests.helpers.integration import run_tap_process
+from tests.helpers.singer_output import parse_messages
 
 if t.TYPE_CHECKING:
     import sqlite3

@@ -14,15 +14,15 @@ import pytest
 import requests
 
 from survey_common.timestamps import UTC, parse_timestamp
-from survey_sandbox.hellocustomer import nps_figures
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.hellocustomer.api import nps_figures
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,
     TOUCHPOINT_STORE_VISIT,
 )
-from survey_sandbox.hellocustomer_store import nps_counts
+from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import run_tap_process
+from tests.helpers.integration import run_tap_process
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

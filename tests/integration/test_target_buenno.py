@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from tests.integration.conftest import BOTH_READINGS, BUENNO_TOKEN, run_tap_process
-from tests.target_runner import Message, record, run_target_process, schema, state
+from tests.helpers.integration import BOTH_READINGS, BUENNO_TOKEN, run_tap_process
+from tests.helpers.target_runner import Message, record, run_target_process, schema, state
 
 if t.TYPE_CHECKING:
     import sqlite3

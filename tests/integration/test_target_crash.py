@@ -30,13 +30,13 @@ from dataclasses import dataclass
 import pytest
 
 from survey_common.readings import readings_from_text
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
-from tests.integration.kill import KilledRun, run_target_killed_when
-from tests.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
-from tests.target_runner import Message, assert_kept_private, record, schema, state
+from tests.helpers.kill import KilledRun, run_target_killed_when
+from tests.helpers.secret_scan import assert_no_personal_data, assert_no_secrets, personal_data
+from tests.helpers.target_runner import Message, assert_kept_private, record, schema, state
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

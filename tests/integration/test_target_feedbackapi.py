@@ -6,8 +6,15 @@ import typing as t
 
 import requests
 
-from tests.integration.conftest import run_tap_process
-from tests.target_runner import Message, TargetProcess, record, run_target_process, schema, state
+from tests.helpers.integration import run_tap_process
+from tests.helpers.target_runner import (
+    Message,
+    TargetProcess,
+    record,
+    run_target_process,
+    schema,
+    state,
+)
 
 if t.TYPE_CHECKING:
     import sqlite3

@@ -17,14 +17,14 @@ import pytest
 import requests
 
 from survey_common.readings import readings_from_text
-from survey_sandbox.hellocustomer_seed import (
+from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_STORE_VISIT,
     TOUCHPOINT_WEBSHOP,
 )
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import BOTH_READINGS, run_tap_process
-from tests.target_runner import Message, record, run_target_process, schema, state
+from tests.helpers.integration import BOTH_READINGS, run_tap_process
+from tests.helpers.target_runner import Message, record, run_target_process, schema, state
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -11,7 +11,7 @@ import requests
 from survey_common.readings import readings_from_text
 from survey_probe.buenno import probe
 from survey_sandbox.server import SandboxServer
-from tests.integration.conftest import BUENNO_TOKEN
+from tests.helpers.integration import BUENNO_TOKEN
 
 if t.TYPE_CHECKING:
     from pathlib import Path

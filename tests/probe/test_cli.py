@@ -11,7 +11,7 @@ from survey_common.readings import ReadingPoint
 from survey_probe import cli
 from survey_probe.finding import Finding, ProbeClient, ProbeFailedError
 from survey_sandbox.server import SandboxServer
-from tests.secret_scan import SANDBOX_TOKENS, assert_no_secrets
+from tests.helpers.secret_scan import SANDBOX_TOKENS, assert_no_secrets
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

@@ -11,7 +11,7 @@ from survey_common.readings import readings_from_text
 from survey_common.readings.feedbackapi import FEEDBACKAPI_POINTS
 from survey_probe.cli import run
 from survey_probe.feedbackapi import probe
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
 from survey_sandbox.server import SandboxServer
 
 if t.TYPE_CHECKING:

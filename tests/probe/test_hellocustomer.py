@@ -9,7 +9,7 @@ import pytest
 
 from survey_common.readings import readings_from_text
 from survey_probe.cli import run
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 
 if t.TYPE_CHECKING:

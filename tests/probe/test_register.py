@@ -12,9 +12,9 @@ import pytest
 
 from survey_common.readings import REGISTER
 from survey_probe import cli
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
-from survey_sandbox.feedbackapi_seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer_seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
+from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.server import SandboxServer
 
 if t.TYPE_CHECKING:

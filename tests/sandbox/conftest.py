@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from tests.sandbox.helpers import SHARED_SIZE, BuennoClient
+from tests.helpers.sandbox_buenno import SHARED_SIZE, BuennoClient
 
 
 @pytest.fixture(scope="module")

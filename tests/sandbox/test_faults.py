@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.buenno_seed import BUENNO_TOKEN
+from survey_sandbox.buenno.seed import BUENNO_TOKEN
 from survey_sandbox.faults import (
     FAULT_HEADER,
     DroppedConnection,

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import requests
 
-from survey_sandbox import SandboxServer, buenno_store
-from survey_sandbox.buenno_seed import BUENNO_TOKEN, BUENNO_TOKEN_2
-from tests.sandbox.helpers import BuennoClient
+from survey_sandbox import SandboxServer
+from survey_sandbox.buenno import store as buenno_store
+from survey_sandbox.buenno.seed import BUENNO_TOKEN, BUENNO_TOKEN_2
+from tests.helpers.sandbox_buenno import BuennoClient
 
 WHOLE_RANGE = {"from": "2023-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z", "limit": 1000}
 

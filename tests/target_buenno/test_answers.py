@@ -6,9 +6,9 @@ import typing as t
 
 import pytest
 
-from survey_common.push_client import PushStoppedError
-from tests.target_buenno.conftest import CREATED, INVITATIONS, invitation, push
-from tests.target_runner import state
+from survey_common.push.client import PushStoppedError
+from tests.helpers.target_buenno import CREATED, INVITATIONS, invitation, push
+from tests.helpers.target_runner import state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

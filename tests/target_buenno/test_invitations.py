@@ -6,7 +6,7 @@ import typing as t
 
 import pytest
 
-from tests.target_buenno.conftest import CREATED, INVITATIONS, TOKEN, invitation, push, sent_forms
+from tests.helpers.target_buenno import CREATED, INVITATIONS, TOKEN, invitation, push, sent_forms
 
 if t.TYPE_CHECKING:
     from pathlib import Path

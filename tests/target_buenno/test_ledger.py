@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from tests.target_buenno.conftest import CREATED, INVITATIONS, invitation, push
+from tests.helpers.target_buenno import CREATED, INVITATIONS, invitation, push
 
 if t.TYPE_CHECKING:
     from pathlib import Path

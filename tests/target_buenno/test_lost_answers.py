@@ -17,7 +17,7 @@ import requests
 from survey_common.timestamps import UTC, parse_timestamp
 from target_buenno import sinks
 from target_buenno.lookup import LOOKUP_MARGIN, is_same_invitation
-from tests.target_buenno.conftest import INVITATIONS, invitation, push
+from tests.helpers.target_buenno import INVITATIONS, invitation, push
 
 if t.TYPE_CHECKING:
     from pathlib import Path

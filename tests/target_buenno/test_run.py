@@ -8,10 +8,10 @@ import typing as t
 
 import pytest
 
-from survey_common.push_target import RejectedRecordsError, UnknownStreamError
+from survey_common.push.target import RejectedRecordsError, UnknownStreamError
 from target_buenno.target import TargetBuenno
-from tests.target_buenno.conftest import CREATED, INVITATIONS, TOKEN, invitation, push
-from tests.target_runner import record, run_target, schema, state
+from tests.helpers.target_buenno import CREATED, INVITATIONS, TOKEN, invitation, push
+from tests.helpers.target_runner import record, run_target, schema, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -7,8 +7,8 @@ import typing as t
 import pytest
 import requests
 
-from tests.target_feedbackapi.conftest import API, FakeCustomers, push
-from tests.target_runner import record
+from tests.helpers.target_feedbackapi import API, FakeCustomers, push
+from tests.helpers.target_runner import record
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -7,14 +7,14 @@ import typing as t
 import pytest
 import requests
 
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOKEN,
     FakeHelloCustomer,
     batch_url,
     people,
     push,
 )
-from tests.target_runner import state
+from tests.helpers.target_runner import state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

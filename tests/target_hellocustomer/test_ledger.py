@@ -9,8 +9,8 @@ import typing as t
 
 import pytest
 
-from survey_common.push_ledger import Ledger
-from tests.target_hellocustomer.conftest import (
+from survey_common.push.ledger import Ledger
+from tests.helpers.target_hellocustomer import (
     TOUCHPOINT,
     FakeHelloCustomer,
     people,

@@ -13,19 +13,20 @@ import typing as t
 
 import pytest
 
-from survey_common import deadletter_cli, quiet_urls
-from survey_common.push_journal import PushJournal
-from survey_common.push_ledger import Ledger
-from survey_common.redact import MASKED, mask_personal
+from survey_common.http import quiet_urls
+from survey_common.http.redact import MASKED, mask_personal
+from survey_common.push import deadletter_cli
+from survey_common.push.journal import PushJournal
+from survey_common.push.ledger import Ledger
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOUCHPOINT,
     FakeHelloCustomer,
     people,
     push,
     respondent,
 )
-from tests.target_runner import run_target
+from tests.helpers.target_runner import run_target
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

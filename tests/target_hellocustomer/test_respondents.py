@@ -7,7 +7,7 @@ import typing as t
 
 import pytest
 
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     DUTCH,
     ENGLISH,
     FRENCH,

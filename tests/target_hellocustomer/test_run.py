@@ -11,17 +11,17 @@ import typing as t
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
-from survey_common.push_target import UnknownStreamError
-from survey_common.ratelimit import MinIntervalLimiter
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.push.target import UnknownStreamError
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     TOUCHPOINT,
     FakeHelloCustomer,
     batch_url,
     people,
     push,
 )
-from tests.target_runner import record, run_target, schema, state
+from tests.helpers.target_runner import record, run_target, schema, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

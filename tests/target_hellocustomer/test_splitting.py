@@ -6,7 +6,7 @@ import typing as t
 
 import pytest
 
-from tests.target_hellocustomer.conftest import (
+from tests.helpers.target_hellocustomer import (
     DUTCH,
     OTHER_TOUCHPOINT,
     TOUCHPOINT,
@@ -16,7 +16,7 @@ from tests.target_hellocustomer.conftest import (
     push,
     respondent,
 )
-from tests.target_runner import state
+from tests.helpers.target_runner import state
 
 if t.TYPE_CHECKING:
     from pathlib import Path

@@ -1,0 +1,270 @@
+"""The HTTP base stream every tap of the suite builds on.
+
+singer-sdk's ``RESTStream`` does the protocol; this class adds what the three
+platforms need alike: one retry policy that honours ``Retry-After`` and ends with
+a clear message, error messages that quote the API's own words but never a token,
+a body that is decoded once (and retried when it arrives truncated or as an HTML
+error page), the length of the last page for short-page pagination, and one clear
+error, naming the endpoint, for an answer whose JSON has a shape the tap does not know.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import typing as t
+import weakref
+from functools import cached_property
+from http import HTTPStatus
+
+import requests
+from singer_sdk import RESTStream
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
+from typing_extensions import override
+
+from survey_common.http import errors as api_errors
+from survey_common.http import retry
+from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
+from survey_common.tap.conform import RecordConformer
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from backoff.types import Details
+    from singer_sdk.helpers.types import Context
+
+    from survey_common.tap.tap import SurveyTap
+
+
+#: What reading a body of an unexpected shape raises: a list where an object was expected
+#: (TypeError, AttributeError), a missing key (KeyError), a value that is not a number
+#: (ValueError).
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+class SurveyAPIStream(RESTStream[t.Any]):
+    """A stream of one platform's REST API, with the suite's error and retry rules."""
+
+    #: The platform's name as users know it, used in every error message.
+    platform_name: t.ClassVar[str] = "The API"
+
+    #: The SDK's own conformance walks every record a second time (a third of a tap's CPU
+    #: at every level, a fifth at the top level only); ``post_process`` already conforms
+    #: records to the schema, top-level rules included (see ``survey_common.tap.conform``).
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+
+    #: Retry policy; tests shorten the waits.
+    max_attempts: t.ClassVar[int] = retry.MAX_ATTEMPTS
+    backoff_base_wait: t.ClassVar[float] = retry.BASE_WAIT_SECONDS
+
+    @property
+    def request_limiter(self) -> MinIntervalLimiter | None:
+        """The pacing every attempt of every call waits for; None where the API sets no limit.
+
+        Platforms with a call-rate limit return one limiter shared by the whole tap.
+        """
+        return None
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Set up the cache of decoded bodies, filled by ``validate_response``."""
+        super().__init__(*args, **kwargs)
+        self._decoded_bodies: weakref.WeakKeyDictionary[requests.Response, t.Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        #: Records on the last page parsed; paginators read it to spot the last page.
+        self.last_page_length = 0
+
+    @property
+    def survey_tap(self) -> SurveyTap:
+        """The tap this stream belongs to, which keeps the last answer of all its streams."""
+        return t.cast("SurveyTap", self._tap)
+
+    @property
+    @override
+    def timeout(self) -> int:
+        """Seconds to wait for a connection, then for an answer: the ``request_timeout`` setting."""
+        return int(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT)
+
+    @property
+    @override
+    def url_base(self) -> str:
+        """The ``api_url`` setting without a trailing slash, so paths can start with one."""
+        return str(self.config["api_url"]).rstrip("/")
+
+    # Errors
+
+    def api_error_message(self, body: t.Any) -> str | None:
+        """Return the API's own explanation from an error body, if it gave one.
+
+        Platforms override this with their error envelope.
+        """
+        del body
+        return None
+
+    def _endpoint(self, response: requests.Response) -> str:
+        """Name the endpoint of a response: method and path, never the query or host."""
+        return api_errors.endpoint(response, self.path)
+
+    def _explain(self, response: requests.Response) -> str:
+        """Describe a failed response with the API's message when the body has one."""
+        return api_errors.explain(self.platform_name, response, self.api_error_message, self.path)
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        """Sort a response into success, retriable failure or fatal failure.
+
+        Successful bodies are decoded here, inside the retry loop, so that a
+        truncated or non-JSON body is retried like any other transient failure.
+        """
+        self.survey_tap.last_answer = response
+        status = response.status_code
+        if status == HTTPStatus.UNAUTHORIZED:
+            raise FatalAPIError(api_errors.token_rejected(self.platform_name, response, self.path))
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(self._explain(response), response)
+        if status >= HTTPStatus.BAD_REQUEST:
+            raise FatalAPIError(self._explain(response))
+        try:
+            self._decoded_bodies[response] = response.json(parse_float=decimal.Decimal)
+        except ValueError as exc:
+            content_type = response.headers.get("Content-Type", "no content type")
+            raise RetriableAPIError(
+                f"{self.platform_name} answered {self._endpoint(response)} with HTTP "
+                f"{status} but a body that is not valid JSON ({content_type})",
+                response,
+            ) from exc
+
+    def decoded_body(self, response: requests.Response) -> t.Any:
+        """Return the body ``validate_response`` decoded, decoding it only if it did not."""
+        try:
+            return self._decoded_bodies.pop(response)
+        except KeyError:
+            return response.json(parse_float=decimal.Decimal)
+
+    def expect_list(
+        self, response: requests.Response, value: t.Any, what: str
+    ) -> list[dict[str, t.Any]]:
+        """Return ``value`` as a page of records, failing clearly if the body had no list."""
+        if not isinstance(value, list):
+            raise FatalAPIError(
+                f"{self.platform_name} answered {self._endpoint(response)} with HTTP "
+                f"{response.status_code} but without the expected {what} list"
+            )
+        self.last_page_length = len(value)
+        return value
+
+    def records_from(self, response: requests.Response, key: str) -> list[dict[str, t.Any]]:
+        """Return the list under ``key`` in the body, failing clearly if it is not there."""
+        body = self.decoded_body(response)
+        return self.expect_list(
+            response, body.get(key) if isinstance(body, dict) else None, f"'{key}'"
+        )
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        """Yield the records of a page; platforms say where they are."""
+        raise NotImplementedError
+
+    # Records
+
+    @cached_property
+    def conformer(self) -> RecordConformer:
+        """The conversions this stream's schema calls for, compiled once."""
+        return RecordConformer(self.schema, on_dropped=self._warn_undeclared)
+
+    def _warn_undeclared(self, key: str) -> None:
+        """Say once that a key the schema does not declare is left out of the records."""
+        self.logger.warning("Stream '%s': dropping key %r, not in its schema", self.name, key)
+
+    @override
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        """Conform the record to its schema, naming the record if a field cannot be."""
+        del context
+        if not isinstance(row, dict):
+            raise FatalAPIError(self._unexpected_shape(TypeError(f"a record is {row!r:.80}")))
+        try:
+            return self.conformer.conform(row)
+        except ValueError as exc:
+            keys = {key: row.get(key) for key in self.primary_keys or ()}
+            raise FatalAPIError(
+                f"{self.platform_name} sent a malformed value in stream '{self.name}', "
+                f"record {keys}, {exc}"
+            ) from exc
+        except SHAPE_ERRORS as exc:
+            raise FatalAPIError(self._unexpected_shape(exc)) from exc
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Yield the stream's records; an answer of a shape the tap does not know fails clearly.
+
+        A list where an object was expected, or a missing key, surfaces deep in parsing
+        or paging code as a ``KeyError`` or ``TypeError`` that says nothing of the API;
+        it becomes one ``FatalAPIError`` naming the call whose answer was being read.
+        A child stream fed from its parent's pages names the parent's call.
+        """
+        try:
+            yield from super().get_records(context)
+        except SHAPE_ERRORS as exc:
+            raise FatalAPIError(self._unexpected_shape(exc)) from exc
+
+    def last_call(self) -> str:
+        """Name the call whose answer is being read, with its status: ``GET /x (HTTP 200)``."""
+        answer = self.survey_tap.last_answer
+        if answer is None:
+            return "the API"
+        # Not _endpoint: a child stream fed from its parent's pages has no path of its own.
+        return f"{api_errors.endpoint(answer)} (HTTP {answer.status_code})"
+
+    def _unexpected_shape(self, error: Exception) -> str:
+        """Word a shape error with the endpoint and status of the answer being read."""
+        return (
+            f"{self.platform_name} answered {self.last_call()} in a shape stream "
+            f"'{self.name}' does not know: {type(error).__name__}: {error}"
+        )
+
+    # Retries
+
+    @override
+    def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """Pace each attempt, retry transient failures, then fail saying what was tried."""
+        limiter = self.request_limiter
+        retrying = retry.with_retries(
+            func if limiter is None else limiter.pace(func),
+            max_attempts=self.max_attempts,
+            base_wait=self.backoff_base_wait,
+            on_backoff=self.backoff_handler,
+        )
+
+        @functools.wraps(func)
+        def request_or_fail(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            try:
+                return retrying(*args, **kwargs)
+            except RetriableAPIError as exc:
+                raise FatalAPIError(f"Gave up after {self.max_attempts} attempts: {exc}") from exc
+            except retry.TRANSIENT_NETWORK_ERRORS as exc:
+                raise FatalAPIError(
+                    f"{self.platform_name} could not be reached at "
+                    f"{api_errors.request_endpoint(args[0], self.path)} "
+                    f"for stream '{self.name}' after {self.max_attempts} attempts: "
+                    f"{api_errors.network_failure(exc)}"
+                ) from exc
+
+        return request_or_fail
+
+    @override
+    def backoff_handler(self, details: Details) -> None:
+        """Log each retry in one line: what failed, which attempt, how long the wait."""
+        exc = details.get("exception")
+        if isinstance(exc, RetriableAPIError):
+            cause = str(exc)  # validate_response's words: the status, or why the body is bad
+        elif isinstance(exc, Exception):
+            request = details["args"][0] if details.get("args") else None
+            call = api_errors.request_endpoint(request, self.path)
+            cause = f"{api_errors.network_failure(exc)} on {call} for stream '{self.name}'"
+        else:
+            cause = f"a failure on stream '{self.name}'"
+        retry.log_retry(self.logger, cause, details, self.max_attempts)

@@ -1,0 +1,75 @@
+"""The tap base every tap of the suite builds on.
+
+Messages are encoded with the SDK's msgspec encoder rather than its default JSON one:
+encoding was the largest single cost of a tap after type conformance (see the README's
+Performance section), and the output is the same Singer JSON.
+
+A tap that stops on an API failure (token refused, retries exhausted, an answer it
+cannot read) ends with exit code 1 and that failure's message, which names the call
+and the status or network error, rather than singer-sdk's traceback of thirty lines.
+
+urllib3 logs each request line with its query at DEBUG; a tap hides those queries from
+the start (``survey_common.http.quiet_urls``).
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+
+from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
+
+from survey_common.http import quiet_urls
+from survey_common.one_line_exit import OneLineExit
+from survey_common.settings import SecretSafeConfigMixin
+
+if t.TYPE_CHECKING:
+    import requests
+    from singer_sdk.singerlib.encoding.simple import Message
+
+
+class BufferedMsgSpecWriter(MsgSpecWriter):
+    """The msgspec writer, flushing at messages other than RECORD rather than at each one.
+
+    The SDK's version flushes after every record, a system call per record. Records are
+    only useful to a target up to the next STATE, which is flushed at once. Where stdout
+    has no binary buffer (output captured as text), the line is written as text.
+    """
+
+    @override
+    def write_message(self, message: Message) -> None:
+        """Write one message line; flush unless it is a RECORD."""
+        line = self.format_message(message)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(line.decode())
+        else:
+            buffer.write(line)
+        if message.type != "RECORD":
+            sys.stdout.flush()
+
+
+#: The distribution every connector ships in. singer-sdk looks a plugin's version up under
+#: the plugin's own name (``tap-buenno``), which is no distribution, so ``--about`` would
+#: say "[could not be detected]" without it.
+DISTRIBUTION = "survey-connectors"
+
+
+class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
+    """A tap with the suite's config checks, the fast message writer and clean failures."""
+
+    package_name = DISTRIBUTION
+    message_writer_class = BufferedMsgSpecWriter
+    expected_failures = (FatalAPIError,)
+
+    #: The last answer any stream of the tap received, for errors about its shape.
+    last_answer: requests.Response | None = None
+
+    @override
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Hide URL queries from urllib3's log before the first request can be logged."""
+        quiet_urls.install()
+        super().__init__(*args, **kwargs)

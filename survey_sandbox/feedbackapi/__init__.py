@@ -1,0 +1,1 @@
+"""The sandbox's imitation of the feedbackapi API: its routes (api), its data (store) and seed."""

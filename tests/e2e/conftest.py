@@ -158,7 +158,6 @@ def postgres() -> Iterator[Postgres]:
         os.chown(data_dir, account.pw_uid, account.pw_gid)
         run_as = ("runuser", "-u", "postgres", "--")
     cluster = data_dir / "cluster"
-    port = free_port()
     password = secrets.token_hex(16)
     password_file = data_dir / "password"
     password_file.write_text(password)
@@ -179,6 +178,8 @@ def postgres() -> Iterator[Postgres]:
         check=True,
         timeout=120,
     )
+    # pg_ctl must be told a port: taken right before it starts, as late as it can be.
+    port = free_port()
     options = f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
     pg_ctl = [*run_as, str(bin_dir / "pg_ctl"), "-D", str(cluster), "-w"]
     subprocess.run(

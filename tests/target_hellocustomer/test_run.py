@@ -13,6 +13,7 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from survey_common.push_target import UnknownStreamError
 from survey_common.ratelimit import MinIntervalLimiter
+from target_hellocustomer.languages import language_guid
 from target_hellocustomer.target import TargetHelloCustomer
 from tests.target_hellocustomer.conftest import (
     TOUCHPOINT,
@@ -202,10 +203,18 @@ def test_settings_are_checked_before_anything_is_sent(
     assert message in str(failure.value)
 
 
+DUTCH, NORWEGIAN = "1b5c1275-4f92-422f-b1fc-799bf8e30598", "3af8680c-3f2b-40f7-8ed3-2783b993cd86"
+
+
 @pytest.mark.parametrize(
-    "language", ["nl", "Dutch", "Norsk", "1B5C1275-4F92-422F-B1FC-799BF8E30598"]
+    ("language", "guid"),
+    [("nl", DUTCH), ("Dutch", DUTCH), ("Norsk", NORWEGIAN), (DUTCH.upper(), DUTCH)],
 )
 def test_default_language_takes_a_code_a_name_or_a_guid(
-    config: dict[str, t.Any], language: str
+    config: dict[str, t.Any], language: str, guid: str
 ) -> None:
-    TargetHelloCustomer(config={**config, "default_language": language}, parse_env_config=False)
+    target = TargetHelloCustomer(
+        config={**config, "default_language": language}, parse_env_config=False
+    )
+
+    assert language_guid(target.config["default_language"]) == guid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,75 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(layer)
         if layer == "e2e" or path.name in SLOW_MODULES:
             item.add_marker("slow")
+
+
+#: What ``git status`` said of the checkout before the first test ran.
+CHECKOUT_BEFORE = pytest.StashKey[set[str] | None]()
+#: Ignored paths a run may create in the checkout: bytecode, tool caches, and Meltano's
+#: plugin environments (``make plugins`` installs them there, as the e2e tests need).
+MAY_CREATE = frozenset(
+    {
+        "__pycache__",
+        ".pytest_cache",
+        ".hypothesis",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".meltano",
+    }
+)
+
+
+def checkout_status() -> set[str] | None:
+    """The checkout's changed and new files, build output among them; None outside git.
+
+    Untracked files are listed one by one; ignored ones (``build/``, ``*.egg-info``,
+    ``*.db``) by their top ignored folder, which keeps the listing short.
+    """
+    commands = (
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        ["git", "status", "--porcelain", "--untracked-files=normal", "--ignored=matching"],
+    )
+    lines: set[str] = set()
+    for command in commands:
+        try:
+            result = subprocess.run(
+                command,
+                cwd=TESTS.parent,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=60,
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None  # not a git checkout (an unpacked sdist): nothing to compare
+        lines.update(result.stdout.splitlines())
+    # A line is two status letters, a space and the path.
+    return {line for line in lines if not MAY_CREATE & set(Path(line[3:]).parts)}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note the checkout's state, so that the end of the run can tell what tests left."""
+    session.stash[CHECKOUT_BEFORE] = checkout_status()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when the tests left files in the checkout, or changed tracked ones.
+
+    Tests write to temporary folders only; a file in the checkout would be committed by
+    the next ``git add`` and would make the next run differ from a fresh clone's.
+    """
+    before = session.stash.get(CHECKOUT_BEFORE, None)
+    after = checkout_status()
+    if before is None or after is None:
+        return
+    left = sorted(after - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(
+                "The tests left these in the checkout (git status --porcelain):", red=True
+            )
+            for line in left:
+                reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -7,9 +7,11 @@ into the project's ``.meltano``: a second session reuses uv's cache and takes se
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import subprocess
@@ -30,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 #: Where Debian's postgresql package puts the server programs, one folder per major version.
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+#: A singer-sdk metric as Meltano passes it on: ``... ] <plugin> METRIC: {json}``.
+METRIC_LINE = re.compile(r"\] (?P<plugin>\S+)\s+METRIC: (?P<metric>\{.*\})\s*$")
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -64,6 +68,23 @@ def run_meltano(
             f"meltano {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-4000:]}"
         )
     return result
+
+
+def record_counts(log: str, tap: str) -> collections.Counter[str]:
+    """Per stream, the records the tap says it emitted: the sum of its record_count metrics.
+
+    singer-sdk logs the counter per stream and context, at least at the end of each; Meltano
+    passes the tap's log lines on with the plugin's name.
+    """
+    counts: collections.Counter[str] = collections.Counter()
+    for line in log.splitlines():
+        match = METRIC_LINE.search(line)
+        if match is None or match["plugin"] != tap:
+            continue
+        metric = json.loads(match["metric"])
+        if metric.get("metric") == "record_count":
+            counts[metric["tags"]["stream"]] += int(metric["value"])
+    return counts
 
 
 @pytest.fixture(scope="session")

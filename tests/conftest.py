@@ -36,10 +36,14 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 #: The layer of each top folder of tests/ that is not a unit test folder, by its name.
 LAYERS = {"e2e": "e2e", "integration": "integration", "sandbox": "sandbox"}
-#: Test modules that take minutes (whole syncs killed and resumed, faults injected into every
-#: call, generated hostile input, Meltano projects): ``make test-fast`` leaves them out.
+#: Test modules that take minutes, or many seconds each (whole syncs killed and resumed,
+#: faults injected into every call, generated hostile input, Meltano projects, taps run as
+#: processes by the sandbox's pytest plugin, the benchmarks): ``make test-fast`` leaves
+#: them out.
 SLOW_MODULES = frozenset(
     {
+        "test_benchmarks.py",
+        "test_pytest_plugin.py",
         "test_tap_crash.py",
         "test_target_crash.py",
         "test_faults_taps.py",

@@ -104,6 +104,9 @@ def test_crm_contacts_become_buenno_invitations_once(
             TARGET_BUENNO_API_URL=sandbox.base_url("buenno"),
             TARGET_BUENNO_FORM_ID=str(FORM),
             TARGET_BUENNO_DEAD_LETTER_PATH=str(dead_letter),
+            # The sandbox environment keeps them in output/ of the checkout, as the demo does.
+            TARGET_BUENNO_JOURNAL_PATH=str(tmp_path / "journal.sqlite"),
+            TARGET_BUENNO_LEDGER_PATH=str(tmp_path / "ledger.sqlite"),
         )
         first = run_meltano("run", "crm-to-buenno", env=env)
         after_first = new_invitations(tmp_path / "sandbox.db", started)

@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed-dev
 # Meltano installs each plugin of meltano.yml in its own venv under .meltano/.
 PLUGINS_STAMP := .meltano/.installed-plugins
 
-.PHONY: help install plugins demo test lint typecheck unit readme plugins-defs docs bench clean
+.PHONY: help install plugins demo test test-fast lint typecheck unit readme plugins-defs docs bench clean
 
 help:
 	@echo "make demo    - install the project and Meltano's plugins, run the demo pipelines against"
 	@echo "               a local sandbox into output/survey.duckdb, print what landed"
 	@echo "make test    - create $(VENV) if missing, install .[dev], run ruff, mypy and pytest"
+	@echo "make test-fast - the unit tests only, not the slow ones (under a minute): the quick loop"
 	@echo "make bench   - install .[dev,bench], run the benchmarks, write benchmarks/results/"
 	@echo "               and the table of docs/performance.md"
 	@echo "make readme  - regenerate the docs pages' settings tables and register links, and"
@@ -53,6 +54,13 @@ unit: $(STAMP)
 	exit $$status
 
 test: lint typecheck unit
+
+# The quick loop while editing: tests/conftest.py marks every test with its layer by the
+# folder it is in, and the heavy modules slow. `make test` still runs everything.
+test-fast: $(STAMP)
+	@$(BIN)/pytest -m "unit and not slow"; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; \
+	exit $$status
 
 readme: $(STAMP) plugins-defs
 	$(BIN)/python scripts/readme_settings.py --write

@@ -7,118 +7,28 @@ into the project's ``.meltano``: a second session reuses uv's cache and takes se
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import typing as t
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.integration import free_port
+from tests.helpers.meltano import POSTGRES_BIN_GLOB, Postgres, clean_env, run_meltano
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-#: Where Debian's postgresql package puts the server programs, one folder per major version.
-POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The test process's environment without Meltano or connector settings, plus ``extra``.
-
-    A developer's own ``TAP_*`` variables (a real token, say) must not reach the pipelines.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MELTANO_", "TAP_", "TARGET_"))
-    }
-    env.update(extra)
-    return env
-
-
-def run_meltano(
-    *args: str, env: dict[str, str], timeout: int = 600
-) -> subprocess.CompletedProcess[str]:
-    """Run the project's ``meltano`` in the project folder; fail the test with its output if it fails."""
-    result = subprocess.run(
-        [str(BIN / "meltano"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"meltano {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-4000:]}"
-        )
-    return result
 
 
 @pytest.fixture(scope="session")
 def meltano_installed() -> None:
     """Every plugin of meltano.yml installed, from this checkout and PyPI."""
     run_meltano("install", env=clean_env(), timeout=1200)
-
-
-@dataclass(frozen=True)
-class Postgres:
-    """A running PostgreSQL cluster: where it listens and how to run psql against it."""
-
-    host: str
-    port: int
-    user: str
-    password: str
-    bin_dir: Path
-    run_as: tuple[str, ...]
-
-    def psql(self, sql: str) -> str:
-        """Run SQL in the ``postgres`` database; return psql's unaligned output."""
-        result = subprocess.run(
-            [
-                *self.run_as,
-                str(self.bin_dir / "psql"),
-                "-h",
-                self.host,
-                "-p",
-                str(self.port),
-                "-U",
-                self.user,
-                "-d",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-A",
-                "-t",
-                "-c",
-                sql,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-            env={**os.environ, "PGPASSWORD": self.password},
-        )
-        return result.stdout
-
-    def rows(self, sql: str) -> list[tuple[t.Any, ...]]:
-        """Run a query; return its rows as tuples of JSON values, in the query's column order.
-
-        The rows travel as one JSON document, so text holding ``|`` or line breaks is safe.
-        """
-        document = self.psql(f"SELECT coalesce(json_agg(to_json(q)), '[]') FROM ({sql}) q")  # noqa: S608 - the caller's query
-        return [tuple(row.values()) for row in json.loads(document)]
 
 
 def postgres_bin_dir() -> Path | None:
@@ -158,7 +68,6 @@ def postgres() -> Iterator[Postgres]:
         os.chown(data_dir, account.pw_uid, account.pw_gid)
         run_as = ("runuser", "-u", "postgres", "--")
     cluster = data_dir / "cluster"
-    port = free_port()
     password = secrets.token_hex(16)
     password_file = data_dir / "password"
     password_file.write_text(password)
@@ -179,6 +88,8 @@ def postgres() -> Iterator[Postgres]:
         check=True,
         timeout=120,
     )
+    # pg_ctl must be told a port: taken right before it starts, as late as it can be.
+    port = free_port()
     options = f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
     pg_ctl = [*run_as, str(bin_dir / "pg_ctl"), "-D", str(cluster), "-w"]
     subprocess.run(

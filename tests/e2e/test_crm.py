@@ -16,13 +16,13 @@ from contextlib import closing
 import pytest
 
 from survey_sandbox import SandboxServer
-from tests.e2e.conftest import clean_env, run_meltano
+from tests.helpers.meltano import clean_env, run_meltano
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from tests.e2e.conftest import Postgres
+    from tests.helpers.meltano import Postgres
 
 FORM = 2  # active, and not the token's default form
 CONTACTS_TABLE = """
@@ -104,6 +104,9 @@ def test_crm_contacts_become_buenno_invitations_once(
             TARGET_BUENNO_API_URL=sandbox.base_url("buenno"),
             TARGET_BUENNO_FORM_ID=str(FORM),
             TARGET_BUENNO_DEAD_LETTER_PATH=str(dead_letter),
+            # The sandbox environment keeps them in output/ of the checkout, as the demo does.
+            TARGET_BUENNO_JOURNAL_PATH=str(tmp_path / "journal.sqlite"),
+            TARGET_BUENNO_LEDGER_PATH=str(tmp_path / "ledger.sqlite"),
         )
         first = run_meltano("run", "crm-to-buenno", env=env)
         after_first = new_invitations(tmp_path / "sandbox.db", started)

@@ -18,12 +18,12 @@ import requests
 
 from survey_sandbox import SandboxServer
 from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
-from tests.e2e.conftest import clean_env, run_meltano
+from tests.helpers.meltano import clean_env, run_meltano
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.e2e.conftest import Postgres
+    from tests.helpers.meltano import Postgres
 
 SCHEMA = "feedbackapi_deletes"
 

@@ -24,8 +24,9 @@ import pytest
 import yaml
 
 from scripts import plugin_definitions
-from tests.e2e.conftest import ROOT, clean_env
+from tests.helpers.meltano import clean_env
 from tests.helpers.target_runner import record, schema
+from tests.helpers.wheel import build_wheel
 
 if t.TYPE_CHECKING:
     from survey_sandbox.pytest_plugin import SandboxEndpoints
@@ -65,20 +66,6 @@ def meltano(
             f"meltano {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-4000:]}"
         )
     return result
-
-
-def build_wheel(out: Path) -> Path:
-    """Build the distribution's wheel from the checkout, offline (as tests/test_packaging.py)."""
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"),
-            *("-q", "-w", str(out), str(ROOT)),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return next(out.glob("survey_connectors-*.whl"))
 
 
 @pytest.fixture(scope="module")

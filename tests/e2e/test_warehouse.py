@@ -23,7 +23,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import json
-import re
 import sqlite3
 import subprocess
 import time
@@ -42,12 +41,12 @@ from survey_sandbox.hellocustomer.languages import LANGUAGES
 from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
 from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.timefmt import epoch_of, format_zulu
-from tests.e2e.conftest import clean_env, run_meltano
+from tests.helpers.meltano import clean_env, record_counts, run_meltano
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.e2e.conftest import Postgres
+    from tests.helpers.meltano import Postgres
 
 SIZE = 10
 #: What meltano.yml's sandbox environment gives tap-hellocustomer as start_date.
@@ -59,7 +58,6 @@ HELLOCUSTOMER_LOOKBACK = 27 * 86400
 RECENTLY = 60
 
 Rows = list[tuple[t.Any, ...]]
-METRIC_LINE = re.compile(r"\] (?P<plugin>\S+)\s+METRIC: (?P<metric>\{.*\})\s*$")
 
 
 def epoch(column: str) -> str:
@@ -222,23 +220,6 @@ def snapshot(postgres: Postgres, schema: str, tap: str, db_path: Path) -> Snapsh
     if tap == "tap-hellocustomer":
         expected["languages"] = ordered((language.guid, language.iso) for language in LANGUAGES)
     return Snapshot(loaded, deleted, expected)
-
-
-def record_counts(log: str, tap: str) -> collections.Counter[str]:
-    """Per stream, the records the tap says it emitted: the sum of its record_count metrics.
-
-    singer-sdk logs the counter per stream and context, at least at the end of each; Meltano
-    passes the tap's log lines on with the plugin's name.
-    """
-    counts: collections.Counter[str] = collections.Counter()
-    for line in log.splitlines():
-        match = METRIC_LINE.search(line)
-        if match is None or match["plugin"] != tap:
-            continue
-        metric = json.loads(match["metric"])
-        if metric.get("metric") == "record_count":
-            counts[metric["tags"]["stream"]] += int(metric["value"])
-    return counts
 
 
 def keys_written_since(postgres: Postgres, schema: str, tap: str, since: float) -> dict[str, Rows]:

@@ -17,16 +17,38 @@ from tests.helpers.singer_output import SingerOutput, parse_messages
 if t.TYPE_CHECKING:
     from pathlib import Path
 
+    from survey_sandbox.server import SandboxServer
+
 BUENNO_TOKEN = "sandbox-buenno-token"
 #: Invitations and replies per form in the sandbox the integration tests read.
 SANDBOX_SIZE = 300
 
 
 def free_port() -> int:
-    """Return a port free on 127.0.0.1 now, for servers that must know it before they start."""
+    """Return a port free on 127.0.0.1 now, for servers that must be told one to start.
+
+    Another process may take it at any moment: call it right before the server starts,
+    never at import. Servers of our own bind port 0 and report what they bound instead.
+    """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+#: The root of ``api_url`` in configs built at collection, before their sandbox has bound
+#: a port (the SDK's standard suites are). Port 1 is privileged and unused (port 0 would
+#: mean 80 to urllib3), so a test that ran before :func:`point_at` fails to connect.
+UNBOUND = "http://127.0.0.1:1"
+
+
+def point_at(server: SandboxServer, *configs: dict[str, t.Any]) -> None:
+    """Aim each config's ``api_url`` from :data:`UNBOUND` at the port ``server`` bound.
+
+    The SDK's test runners keep the config dict they were given, so the change reaches
+    every tap and target they build afterwards.
+    """
+    for config in configs:
+        config["api_url"] = config["api_url"].replace(UNBOUND, server.url, 1)
 
 
 BOTH_READINGS = pytest.mark.parametrize("sandbox", ["ours", "all"], indirect=True)

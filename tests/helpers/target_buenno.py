@@ -32,8 +32,13 @@ def messages(*body: Message) -> list[Message]:
     return [schema("invitations", *FIELDS), *body]
 
 
-def push(config: dict[str, t.Any], tmp_path: Path, *body: Message) -> TargetRun:
-    return run_target(TargetBuenno, config, messages(*body), tmp_path)
+def push(
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    *body: Message,
+    expect_error: type[Exception] | None = None,
+) -> TargetRun:
+    return run_target(TargetBuenno, config, messages(*body), tmp_path, expect_error=expect_error)
 
 
 def sent_forms(mock: rm.Mocker) -> list[dict[str, str]]:

@@ -38,8 +38,20 @@ CUSTOMER = {
 }
 
 
-def push(config: dict[str, t.Any], tmp_path: Path, stream: str, *body: Message) -> TargetRun:
-    return run_target(TargetFeedbackAPI, config, [schema(stream, *FIELDS[stream]), *body], tmp_path)
+def push(
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    stream: str,
+    *body: Message,
+    expect_error: type[Exception] | None = None,
+) -> TargetRun:
+    return run_target(
+        TargetFeedbackAPI,
+        config,
+        [schema(stream, *FIELDS[stream]), *body],
+        tmp_path,
+        expect_error=expect_error,
+    )
 
 
 class FakeCustomers:

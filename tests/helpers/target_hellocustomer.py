@@ -72,9 +72,19 @@ def people(count: int, start: int = 0) -> list[Message]:
     return [respondent(email=f"person{n}@example.com") for n in range(start, start + count)]
 
 
-def push(config: dict[str, t.Any], tmp_path: Path, stream: str, *body: Message) -> TargetRun:
+def push(
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    stream: str,
+    *body: Message,
+    expect_error: type[Exception] | None = None,
+) -> TargetRun:
     return run_target(
-        TargetHelloCustomer, config, [schema(stream, *FIELDS[stream]), *body], tmp_path
+        TargetHelloCustomer,
+        config,
+        [schema(stream, *FIELDS[stream]), *body],
+        tmp_path,
+        expect_error=expect_error,
     )
 
 

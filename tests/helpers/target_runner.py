@@ -47,7 +47,11 @@ def state(**bookmarks: t.Any) -> Message:
 
 @dataclass
 class TargetRun:
-    """What one target run wrote to stdout, left in the dead-letter file, and raised."""
+    """What one target run wrote to stdout, left in the dead-letter file, and raised.
+
+    ``error`` is set only for a run whose test expected an error (``run_target``'s
+    ``expect_error``); any other error fails the test where it was raised.
+    """
 
     stdout: str
     dead_letter_path: Path
@@ -67,8 +71,15 @@ def run_target(
     config: dict[str, t.Any],
     messages: list[Message],
     tmp_path: Path,
+    *,
+    expect_error: type[Exception] | None = None,
 ) -> TargetRun:
-    """Run the target over ``messages`` the way the CLI does; catch what it raises."""
+    """Run the target over ``messages`` the way the CLI does.
+
+    A target that raises fails the test, unless the test names the error it expects with
+    ``expect_error``: then the run must raise exactly that kind, kept in ``TargetRun.error``
+    for the test to read its message. Catching everything would let a crash pass as success.
+    """
     config = {"dead_letter_path": str(tmp_path / "dead-letter.jsonl"), **config}
     if "journal_path" in target_class.config_jsonschema["properties"]:
         config.setdefault("journal_path", str(tmp_path / "journal.sqlite"))
@@ -82,10 +93,16 @@ def run_target(
         target = target_class(config=config, parse_env_config=False)
         try:
             target.listen(io.StringIO("".join(json.dumps(m) + "\n" for m in messages)))
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
+        except Exception as exc:
+            if expect_error is None or not isinstance(exc, expect_error):
+                raise
             error = exc
         finally:
             logger.setLevel(level)
+    if expect_error is not None and error is None:
+        raise AssertionError(
+            f"{target_class.name} finished without raising {expect_error.__name__}"
+        )
     stdout = buffer.getvalue()
     states = [json.loads(line) for line in stdout.splitlines() if line.strip()]
     return TargetRun(stdout, Path(config["dead_letter_path"]), error, states)

@@ -22,6 +22,7 @@ import typing as t
 
 import pytest
 from singer_sdk import Tap
+from singer_sdk.exceptions import ConfigValidationError
 
 from survey_common.push.target import PushTarget
 from survey_sandbox.buenno.seed import BUENNO_TOKEN
@@ -207,7 +208,7 @@ def test_a_bad_setting_fails_before_any_request_naming_it(  # noqa: PLR0917 - py
     calls_before = {platform: sandbox.api_calls(platform) for platform in PLATFORMS}
     caplog.set_level(logging.DEBUG)
 
-    with pytest.raises(Exception) as failure:  # noqa: PT011 - the message is what is checked
+    with pytest.raises(ConfigValidationError) as failure:
         run(plugin, config)
 
     assert {platform: sandbox.api_calls(platform) for platform in PLATFORMS} == calls_before

@@ -39,13 +39,11 @@ from survey_sandbox.server import SandboxServer
 from target_buenno.target import TargetBuenno
 from target_feedbackapi.target import TargetFeedbackAPI
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.helpers.integration import BUENNO_TOKEN, free_port
+from tests.helpers.integration import BUENNO_TOKEN, UNBOUND, point_at
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-
-PORT = free_port()
 
 #: Each sample stream of the SDK's suite, and the expression of its key (None: no key).
 SAMPLE_KEYS: dict[str, str | None] = {
@@ -127,45 +125,51 @@ BATCHING_SUITE = SingerTestSuite(
     kind="target", tests=[TargetPassesOnStatesBehindBatches, TargetRecordMissingRequiredProperty]
 )
 
+BUENNO_CONFIG: dict[str, t.Any] = {
+    "api_token": BUENNO_TOKEN,
+    "api_url": f"{UNBOUND}/buenno/api/v01",
+    "form_id": 1,
+    "stream_maps": stream_maps("invitations", email_fields),
+}
+
 TestTargetBuenno = get_target_test_class(
     TargetBuenno,
-    config={
-        "api_token": BUENNO_TOKEN,
-        "api_url": f"http://127.0.0.1:{PORT}/buenno/api/v01",
-        "form_id": 1,
-        "stream_maps": stream_maps("invitations", email_fields),
-    },
+    config=BUENNO_CONFIG,
     custom_suites=[PROJECT_SUITE],
     suite_config=SuiteConfig(),
     parse_env_config=False,
 )
+
+FEEDBACKAPI_CONFIG: dict[str, t.Any] = {
+    "api_token": "sandbox-feedbackapi-token",
+    "api_url": f"{UNBOUND}/feedbackapi/v1.3",
+    "stream_maps": stream_maps("locations", location_fields),
+}
 
 TestTargetFeedbackAPI = get_target_test_class(
     TargetFeedbackAPI,
-    config={
-        "api_token": "sandbox-feedbackapi-token",
-        "api_url": f"http://127.0.0.1:{PORT}/feedbackapi/v1.3",
-        "stream_maps": stream_maps("locations", location_fields),
-    },
+    config=FEEDBACKAPI_CONFIG,
     custom_suites=[PROJECT_SUITE],
     suite_config=SuiteConfig(),
     parse_env_config=False,
 )
 
+HELLOCUSTOMER_CONFIG: dict[str, t.Any] = {
+    "api_token": HELLOCUSTOMER_TOKEN,
+    "api_url": f"{UNBOUND}/hellocustomer/V1.0/EN",
+    "campaign_id": TOUCHPOINT_STORE_VISIT,
+    "default_language": "en",
+    "batch_size": 2,
+    # Each test builds a new target, whose limiter cannot know when the one before
+    # made its last call: the throttle is off on both sides here, and pacing is
+    # tested in test_target_hellocustomer.py.
+    "min_request_interval": 0,
+    "stream_maps": stream_maps("respondents", email_fields),
+}
+
 TestTargetHelloCustomer = get_target_test_class(
     TargetHelloCustomer,
-    config={
-        "api_token": HELLOCUSTOMER_TOKEN,
-        "api_url": f"http://127.0.0.1:{PORT}/hellocustomer/V1.0/EN",
-        "campaign_id": TOUCHPOINT_STORE_VISIT,
-        "default_language": "en",
-        "batch_size": 2,
-        # Each test builds a new target, whose limiter cannot know when the one before
-        # made its last call: the throttle is off on both sides here, and pacing is
-        # tested in test_target_hellocustomer.py.
-        "min_request_interval": 0,
-        "stream_maps": stream_maps("respondents", email_fields),
-    },
+    config=HELLOCUSTOMER_CONFIG,
     custom_suites=[BATCHING_SUITE],
     suite_config=SuiteConfig(),
     parse_env_config=False,
@@ -180,9 +184,9 @@ def standard_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandb
         patch.chdir(folder)  # dead-letter.jsonl, the default, lands here
         with SandboxServer(
             folder / "sandbox.db",
-            port=PORT,
             seed=5,
             size=3,
             hellocustomer_min_interval=0,
         ) as server:
+            point_at(server, BUENNO_CONFIG, FEEDBACKAPI_CONFIG, HELLOCUSTOMER_CONFIG)
             yield server

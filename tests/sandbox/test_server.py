@@ -137,7 +137,7 @@ def test_seeding_ten_thousand_records_is_fast(tmp_path):
 
 def test_python_api(tmp_path, session):
     sandbox = SandboxServer(tmp_path / "sandbox.db", size=5)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the sandbox is not running"):
         _ = sandbox.url
 
     sandbox.start()
@@ -145,9 +145,9 @@ def test_python_api(tmp_path, session):
         url = sandbox.url
         assert url.startswith("http://127.0.0.1:")
         assert sandbox.base_url("buenno") == url + "/buenno/api/v01"
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError, match="unknown platform 'nowhere'"):
             sandbox.base_url("nowhere")
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="the sandbox is already running"):
             sandbox.start()
         assert session.get(url + "/_sandbox/health").json() == {
             "status": "ok",
@@ -157,7 +157,7 @@ def test_python_api(tmp_path, session):
         sandbox.stop()
     sandbox.stop()
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the sandbox is not running"):
         _ = sandbox.url
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/_sandbox/health", timeout=2)
@@ -321,7 +321,7 @@ def test_platform_sizes_seed_each_platform_on_its_own_and_api_calls_are_counted(
         assert len(replies) == 7 * 3
         assert sandbox.api_calls("buenno") == 1
         assert sandbox.api_calls("feedbackapi") == 0
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError, match="'nowhere'"):
             sandbox.api_calls("nowhere")
     with pytest.raises(ValueError, match="platform sizes"):
         SandboxServer(tmp_path / "other.db", platform_sizes={"buenno": -1})

@@ -9,6 +9,7 @@ import typing as t
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from singer_sdk.exceptions import FatalAPIError
 
 from survey_common.timestamps import parse_timestamp
 from tap_buenno.tap import TapBuenno
@@ -168,7 +169,7 @@ def test_state_does_not_advance_past_a_failed_stream(
 
     tap = TapBuenno(config=config, state=state, parse_env_config=False)
     buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer), pytest.raises(Exception, match="gone"):
+    with contextlib.redirect_stdout(buffer), pytest.raises(FatalAPIError, match="gone"):
         tap.sync_all()
 
     states = parse_messages(buffer.getvalue()).states

@@ -7,6 +7,7 @@ import typing as t
 import pytest
 import requests
 
+from survey_common.push.client import PushStoppedError
 from tests.helpers.target_hellocustomer import (
     TOKEN,
     FakeHelloCustomer,
@@ -49,7 +50,6 @@ def test_answers_that_say_nothing_was_done_are_retried_after_retry_after(
 
     run = push(config, tmp_path, "respondents", *people(3))
 
-    assert run.error is None
     assert run.dead_letters == []
     assert len(api.stored) == 3
     assert 2.0 in waits
@@ -82,7 +82,6 @@ def test_a_batch_that_may_have_arrived_is_dead_lettered_as_uncertain_and_never_r
         *people(3),  # the same people again, in a later batch: not risked either
     )
 
-    assert run.error is None
     assert requests_mock.call_count == 1
     assert [dead["record"]["email"] for dead in run.dead_letters] == [
         f"person{n}@example.com" for n in range(3)
@@ -117,10 +116,15 @@ def test_hello_customer_down_for_good_stops_the_run_after_the_state_of_what_was_
     requests_mock.post(batch_url(), [{"json": api.answer}, *[{"status_code": 503, "json": {}}] * 6])
 
     run = push(
-        {**config, "batch_size": 2}, tmp_path, "respondents", *people(2), state(n=2), *people(2, 2)
+        {**config, "batch_size": 2},
+        tmp_path,
+        "respondents",
+        *people(2),
+        state(n=2),
+        *people(2, 2),
+        expect_error=PushStoppedError,
     )
 
-    assert run.error is not None
     assert "did not take the push after 6 attempts" in str(run.error)
     assert run.states == [{"bookmarks": {"n": 2}}]
     assert run.dead_letters == []  # pushed by the next run, from that state
@@ -137,9 +141,8 @@ def test_403_and_404_stop_the_run_with_the_api_message(
     message = f"Refused with {status}"
     requests_mock.post(batch_url(), status_code=status, json={"message": message})
 
-    run = push(config, tmp_path, "respondents", *people(4))
+    run = push(config, tmp_path, "respondents", *people(4), expect_error=PushStoppedError)
 
-    assert run.error is not None
     assert f"HTTP {status}: {message}" in str(run.error)
     assert "Check the api_url and api_token settings" in str(run.error)
     assert requests_mock.call_count == 1
@@ -163,9 +166,14 @@ def test_the_token_is_written_nowhere_even_when_the_api_echoes_it(
         ],
     )
 
-    run = push({**config, "batch_size": 1}, tmp_path, "respondents", *people(3))
+    run = push(
+        {**config, "batch_size": 1},
+        tmp_path,
+        "respondents",
+        *people(3),
+        expect_error=PushStoppedError,
+    )
 
-    assert run.error is not None
     assert "Hello Customer rejected the API token" in str(run.error)
     dead_letter = run.dead_letter_path.read_text()
     assert "basic [redacted] may not add" in dead_letter

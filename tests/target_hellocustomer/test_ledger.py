@@ -112,9 +112,8 @@ def test_a_rerun_of_the_same_contact_table_surveys_nobody_again(
     push(config, tmp_path, "respondents", *people(3))
     caplog.clear()
 
-    run = push(config, tmp_path, "respondents", *people(4))
+    push(config, tmp_path, "respondents", *people(4))
 
-    assert run.error is None
     assert api.calls == [[f"person{n}@example.com" for n in range(3)], ["person3@example.com"]]
     assert "Stream 'respondents': 1 accepted, 3 already present, 0 rejected" in caplog.text
     assert len(rows(tmp_path / "ledger.sqlite", "SELECT key FROM pushed")) == 4

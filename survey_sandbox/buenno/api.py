@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from survey_common.readings import Readings
+from survey_sandbox.base import BasePlatform
 from survey_sandbox.buenno import seed as buenno_seed
 from survey_sandbox.buenno import store as buenno_store
 from survey_sandbox.buenno.store import (
@@ -53,6 +54,7 @@ from survey_sandbox.buenno.store import (
     InvitationDraft,
     ReplyDraft,
 )
+from survey_sandbox.faults import FaultQueue
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import (
@@ -91,52 +93,34 @@ class _Page:
     offset: int
 
 
-_DATA = PlatformData(
-    schema_version=buenno_store.SCHEMA_VERSION,
-    tables=buenno_store.TABLES,
-    ddl=buenno_store.DDL,
-    populate=buenno_seed.populate,
-)
-"""Buenno's tables and seed data."""
-
-
-class Buenno:
+class Buenno(BasePlatform):
     """The Buenno platform: its seeding, its API routes and its admin routes."""
 
     name = "buenno"
     api_root = "/buenno/api/v01"
+    data = PlatformData(
+        schema_version=buenno_store.SCHEMA_VERSION,
+        tables=buenno_store.TABLES,
+        ddl=buenno_store.DDL,
+        populate=buenno_seed.populate,
+    )
+    wrong_method_status = 404
     summary = (
         "buenno: API at /buenno/api/v01, token in the 'api-auth-token' header\n"
         f"    {buenno_seed.BUENNO_TOKEN:<24} forms 1 and 2 (active), 3 (inactive)\n"
         f"    {buenno_seed.BUENNO_TOKEN_2:<24} form 4 (active)"
     )
 
-    def __init__(self, store: Store, *, readings: Readings) -> None:
-        """Bind the platform to the sandbox's store and register its routes.
-
-        Args:
-            store: The sandbox's store.
-            readings: The register points this platform answers under their other reading.
-        """
-        self._store = store
-        self._readings = readings
-        self._api = Router(wrong_method_status=404)
+    def __init__(self, store: Store, *, readings: Readings, faults: FaultQueue) -> None:
+        """Bind the platform to the sandbox and register its routes (see :class:`BasePlatform`)."""
+        super().__init__(store, readings=readings, faults=faults)
         self._api.add("GET", "/token-info", self._token_info)
         self._api.add("GET", "/invitations", self._list_invitations)
         self._api.add("POST", "/invitations", self._create_invitation)
         self._api.add("GET", "/replies", self._list_replies)
-        self._admin = Router(wrong_method_status=404)
         self._admin.add("POST", "/replies", self._admin_create_reply)
         self._admin.add("POST", "/replies/{reply_id}", self._admin_update_reply)
         self._admin.add("POST", "/invitations/{invitation_id}", self._admin_update_invitation)
-
-    def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
-        """Create and seed Buenno's tables unless the store already holds this seeding.
-
-        Returns:
-            ``True`` when data was generated, ``False`` when existing data was reused.
-        """
-        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
 
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below ``/buenno/api/v01``; ``path`` is the part below it."""

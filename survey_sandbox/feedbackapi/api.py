@@ -56,13 +56,14 @@ import base64
 import binascii
 import logging
 import sqlite3
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from survey_common.readings import Readings
 from survey_common.readings.feedbackapi import SCORE_KEYS, TIMESTAMPS
+from survey_sandbox.base import BasePlatform
+from survey_sandbox.faults import MAX_QUEUED, QUEUED_STATUSES, FaultQueue
 from survey_sandbox.feedbackapi import records, render, store
 from survey_sandbox.feedbackapi import seed as feedbackapi_seed
 from survey_sandbox.feedbackapi.fields import (
@@ -84,8 +85,6 @@ from survey_sandbox.web import HttpError, Request, Response
 logger = logging.getLogger("survey_sandbox")
 
 _AGENCY = Scope(None)
-_FAULT_STATUSES = (429, 500, 502, 503, 504)
-_MAX_FAULTS = 100
 _SEGMENTS = {
     "customers": "customers",
     "locations": "locations",
@@ -221,20 +220,18 @@ def _reject_unknown(body: Body, allowed: frozenset[str]) -> None:
         raise FeedbackApiError(400, f"Unknown fields: {', '.join(unknown)}", unknown[0])
 
 
-_DATA = PlatformData(
-    schema_version=store.SCHEMA_VERSION,
-    tables=store.TABLES,
-    ddl=store.DDL,
-    populate=feedbackapi_seed.populate,
-)
-"""FeedbackApi's tables and seed data."""
-
-
-class FeedbackApi:
+class FeedbackApi(BasePlatform):
     """The FeedbackAPI platform: its seeding, its API routes and its admin routes."""
 
     name = "feedbackapi"
     api_root = "/feedbackapi/v1.3"
+    data = PlatformData(
+        schema_version=store.SCHEMA_VERSION,
+        tables=store.TABLES,
+        ddl=store.DDL,
+        populate=feedbackapi_seed.populate,
+    )
+    wrong_method_status = 404
     summary = (
         "feedbackapi: API at /feedbackapi/v1.3, HTTP Basic auth: token as user name, empty"
         " password\n"
@@ -247,19 +244,10 @@ class FeedbackApi:
         " accounts, users"
     )
 
-    def __init__(self, store: Store, *, readings: Readings) -> None:
-        """Bind the platform to the sandbox's store and register its routes.
-
-        Args:
-            store: The sandbox's store.
-            readings: The register points this platform answers under their other reading.
-        """
-        self._store = store
-        self._readings = readings
-        self._faults: list[int] = []
-        self._faults_lock = threading.Lock()
+    def __init__(self, store: Store, *, readings: Readings, faults: FaultQueue) -> None:
+        """Bind the platform to the sandbox and register its routes (see :class:`BasePlatform`)."""
+        super().__init__(store, readings=readings, faults=faults)
         self._totals = ListTotals()
-        self._api = Router(wrong_method_status=404)
         for segment, kind in _SEGMENTS.items():
             self._api.add("GET", f"/{segment}", partial(self._list, kind))
             self._api.add("GET", f"/{segment}/{{record_id}}", partial(self._retrieve, kind))
@@ -273,25 +261,13 @@ class FeedbackApi:
         self._api.add("POST", "/accounts", self._create_account)
         self._api.add("POST", "/accounts/{record_id}", self._update_account)
         self._api.add("POST", "/users", self._create_user)
-        self._admin = Router(wrong_method_status=404)
         self._admin.add("POST", "/faults", self._admin_faults)
         self._admin.add("POST", "/feedback-request/{record_id}", self._admin_move_request)
         for segment, kind in _SEGMENTS.items():
             self._admin.add("POST", f"/{segment}", partial(self._admin_create, kind))
 
-    def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
-        """Create and seed FeedbackAPI's tables unless the store already holds this seeding.
-
-        Returns:
-            ``True`` when data was generated, ``False`` when existing data was reused.
-        """
-        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
-
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below ``/feedbackapi/v1.3``; ``path`` is the part below it."""
-        fault = self._take_fault()
-        if fault is not None:
-            return render.error_answer(fault)
         return self._answer(self._api, request, path)
 
     def handle_admin(self, request: Request, path: str) -> Response:
@@ -308,18 +284,6 @@ class FeedbackApi:
         except Exception:
             logger.exception("%s %s failed", request.method, request.path)
             return render.error_answer(FeedbackApiError(500, "Internal sandbox error"))
-
-    def _take_fault(self) -> FeedbackApiError | None:
-        """Use up one injected fault, if any is pending."""
-        with self._faults_lock:
-            if not self._faults:
-                return None
-            status = self._faults.pop(0)
-        if status == 429:  # noqa: PLR2004 - the HTTP status itself
-            message = "Too many requests hit the API too quickly: back off exponentially"
-        else:
-            message = "Something went wrong on our end"
-        return FeedbackApiError(status, message)
 
     # --- API ------------------------------------------------------------------------
 
@@ -532,15 +496,18 @@ class FeedbackApi:
             return self._record(connection, "feedback_requests", _AGENCY, row["id"])
 
     def _admin_faults(self, request: Request) -> Response:
-        """Queue injected error answers for the next API calls."""
+        """Queue error objects, in the sandbox's one fault queue, for the next API calls."""
         body = request.json_body()
         _reject_unknown(body, frozenset(("status", "count")))
         status = whole_number(body, "status", 400, 599)
-        if status not in _FAULT_STATUSES:
-            statuses = ", ".join(str(code) for code in _FAULT_STATUSES)
+        if status not in QUEUED_STATUSES:
+            statuses = ", ".join(str(code) for code in QUEUED_STATUSES)
             raise FeedbackApiError(400, f"'status' must be one of {statuses}", "status")
-        count = whole_number(body, "count", 1, _MAX_FAULTS)
-        with self._faults_lock:
-            self._faults.extend([status] * (1 if count is None else count))
-            pending = len(self._faults)
+        count = whole_number(body, "count", 1, MAX_QUEUED)
+        if status == 429:  # noqa: PLR2004 - the HTTP status itself
+            message = "Too many requests hit the API too quickly: back off exponentially"
+        else:
+            message = "Something went wrong on our end"
+        answer = render.error_answer(FeedbackApiError(status, message))
+        pending = self._faults.push(self.api_root, answer, 1 if count is None else count)
         return render.json_answer({"pending": pending})

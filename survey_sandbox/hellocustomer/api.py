@@ -65,6 +65,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey_common.readings import Readings
+from survey_sandbox.base import BasePlatform
+from survey_sandbox.faults import FaultQueue
 from survey_sandbox.hellocustomer import seed as hellocustomer_seed
 from survey_sandbox.hellocustomer import store as hellocustomer_store
 from survey_sandbox.hellocustomer.analytics import predict
@@ -103,7 +105,6 @@ from survey_sandbox.hellocustomer.store import (
     Touchpoint,
 )
 from survey_sandbox.hellocustomer.throttle import Throttle
-from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
 from survey_sandbox.timefmt import format_zulu, now_epoch
 from survey_sandbox.web import HttpError, Request, Response, body_instant, json_response
@@ -205,38 +206,36 @@ def _summary() -> str:
     return "\n".join(lines)
 
 
-_DATA = PlatformData(
-    schema_version=hellocustomer_store.SCHEMA_VERSION,
-    tables=hellocustomer_store.TABLES,
-    ddl=hellocustomer_store.DDL,
-    populate=hellocustomer_seed.populate,
-)
-"""HelloCustomer's tables and seed data."""
-
-
-class HelloCustomer:
+class HelloCustomer(BasePlatform):
     """The Hello Customer platform: its seeding, throttle, API routes and admin routes."""
 
     name = "hellocustomer"
     api_root = "/hellocustomer/V1.0/EN"
+    data = PlatformData(
+        schema_version=hellocustomer_store.SCHEMA_VERSION,
+        tables=hellocustomer_store.TABLES,
+        ddl=hellocustomer_store.DDL,
+        populate=hellocustomer_seed.populate,
+    )
     summary = _summary()
 
-    def __init__(self, store: Store, *, readings: Readings, min_interval: float = 1.0) -> None:
+    def __init__(
+        self, store: Store, *, readings: Readings, faults: FaultQueue, min_interval: float = 1.0
+    ) -> None:
         """Bind the platform to the sandbox's store and register its routes.
 
         Args:
             store: The sandbox's store.
             readings: The register points this platform answers under their other reading.
+            faults: Where admin endpoints queue answers for the next API calls.
             min_interval: Seconds required between two calls of one token; 0 turns the
                 throttle off.
 
         Raises:
             ValueError: When ``min_interval`` is negative.
         """
-        self._store = store
-        self._readings = readings
+        super().__init__(store, readings=readings, faults=faults)
         self._throttle = Throttle(min_interval)
-        self._api = Router()
         campaign = "/campaign/{touchpoint}"
         self._api.add("POST", f"{campaign}/respondent/add", self._add_respondent)
         self._api.add(
@@ -247,18 +246,9 @@ class HelloCustomer:
             "POST", f"{campaign}/analysis/nps/getnpsscore/{{start}}/{{end}}", self._nps_score
         )
         self._api.add("POST", f"{campaign}/answers/add", self._add_answer)
-        self._admin = Router()
         self._admin.add("GET", "/stats", self._admin_stats)
         self._admin.add("POST", "/responses", self._admin_create_response)
         self._admin.add("PATCH", "/responses/{guid}", self._admin_change_response)
-
-    def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
-        """Create and seed the platform's tables unless the store already holds this seeding.
-
-        Returns:
-            ``True`` when data was generated, ``False`` when existing data was reused.
-        """
-        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
 
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below the API root: count it, authenticate, throttle, dispatch."""

@@ -45,14 +45,15 @@ from survey_common.readings import Readings
 from survey_common.readings.feedbackapi import SCORE_KEYS, TIMESTAMPS
 from survey_sandbox.base import BasePlatform
 from survey_sandbox.faults import FaultQueue
-from survey_sandbox.feedbackapi import records, render, store
+from survey_sandbox.feedbackapi import queries, records, render, store
 from survey_sandbox.feedbackapi.fields import (
     FeedbackApiError,
     read_body,
     sent_as_json,
 )
 from survey_sandbox.feedbackapi.lists import read_list_query
-from survey_sandbox.feedbackapi.store import ListTotals, Scope
+from survey_sandbox.feedbackapi.queries import ListTotals
+from survey_sandbox.feedbackapi.store import Scope
 from survey_sandbox.store import Store
 from survey_sandbox.timefmt import now_epoch
 from survey_sandbox.web import Request, Response
@@ -116,7 +117,7 @@ class ApiRoutes(BasePlatform):
         except (binascii.Error, UnicodeDecodeError):
             raise FeedbackApiError(401, "Malformed HTTP Basic credentials") from None
         token = decoded.partition(":")[0]
-        scope = store.scope_of(connection, token) if token else None
+        scope = queries.scope_of(connection, token) if token else None
         if scope is None:
             raise FeedbackApiError(401, "Invalid API token provided")
         return scope
@@ -127,7 +128,7 @@ class ApiRoutes(BasePlatform):
     ) -> list[dict[str, Any]]:
         """Shape rows of one kind for the wire (customers with their locations)."""
         if kind == "customers":
-            locations = store.locations_of(connection, [row["id"] for row in rows])
+            locations = queries.locations_of(connection, [row["id"] for row in rows])
             return [render.customer(row, locations[row["id"]]) for row in rows]
         return [_RENDERERS[kind](row) for row in rows]
 
@@ -151,7 +152,7 @@ class ApiRoutes(BasePlatform):
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             query = read_list_query(kind, request.query, self._readings)
-            total, rows = store.list_records(connection, kind, scope, query, self._totals)
+            total, rows = queries.list_records(connection, kind, scope, query, self._totals)
             data = self._as_read(self._render(connection, kind, rows))
         return render.json_answer(render.envelope(query.offset // query.limit, total, data))
 
@@ -275,5 +276,5 @@ class ApiRoutes(BasePlatform):
             scope = self._authenticate(connection, request)
             body = read_body(request)
             user_id = records.invite_user(connection, scope, body, created=now_epoch())
-            row = store.any_user(connection, user_id)
+            row = queries.any_user(connection, user_id)
         return render.json_answer(render.invitation(row))

@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Literal
 
-from survey_sandbox.feedbackapi import fields, store
+from survey_sandbox.feedbackapi import fields, queries, store
 from survey_sandbox.feedbackapi.fields import Body, FeedbackApiError
 from survey_sandbox.feedbackapi.store import Scope
 
@@ -72,7 +72,7 @@ def fetch(
     Raises:
         FeedbackApiError: 404 for an id in the path, 400 naming ``param`` for one in a body.
     """
-    row = store.get_record(connection, kind, scope, record_id)
+    row = queries.get_record(connection, kind, scope, record_id)
     if row is None:
         noun = _NOUNS[kind]
         if param is None:
@@ -94,7 +94,7 @@ def _contact_owner(
     Raises:
         FeedbackApiError: 402 when the email and the mobile number belong to two customers.
     """
-    matches = store.customers_with_contact(connection, scope, email, mobile)
+    matches = queries.customers_with_contact(connection, scope, email, mobile)
     pool = [row for row in matches if not row["deleted"]] or matches
     if len({row["id"] for row in pool}) > 1:
         raise FeedbackApiError(
@@ -216,7 +216,7 @@ def update_customer(
         value = changes.get(name)
         if not isinstance(value, str):
             continue
-        others = store.customers_with_contact(
+        others = queries.customers_with_contact(
             connection,
             scope,
             value if name == "email" else None,
@@ -318,12 +318,12 @@ def create_request(
     subscriber_id = fields.text(body, "subscriber", required=True) or ""
     customer = fetch(connection, "customers", scope, subscriber_id, "subscriber")
     template_id = fields.text(body, "template", required=True) or ""
-    template = store.template(connection, template_id)
+    template = queries.template(connection, template_id)
     if template is None:
         raise FeedbackApiError(400, f"No such template: '{template_id}'", "template")
     location_id = fields.text(body, "location")
     if location_id is None:
-        attached = store.locations_of(connection, [customer["id"]])[customer["id"]]
+        attached = queries.locations_of(connection, [customer["id"]])[customer["id"]]
         if not attached:
             raise FeedbackApiError(400, "The customer has no location: send 'location'", "location")
         location_id = attached[0]
@@ -435,7 +435,7 @@ def invite_user(connection: sqlite3.Connection, scope: Scope, body: Body, *, cre
         raise FeedbackApiError(400, "'email' is required", "email")
     if "send_invite" in body:
         fields.flag(body, "send_invite")
-    existing = store.user_with_email(connection, scope, email)
+    existing = queries.user_with_email(connection, scope, email)
     if existing is not None and existing["status"] == "active":
         raise FeedbackApiError(402, "A user with this email exists already", "email")
     if existing is not None:
@@ -631,7 +631,7 @@ def move_request(
     if left is not None:
         if not isinstance(left, dict):
             raise FeedbackApiError(400, "'feedback' must be an object", "feedback")
-        if store.request_has_feedback(connection, record["id"]):
+        if queries.request_has_feedback(connection, record["id"]):
             raise FeedbackApiError(409, "Feedback was left for this request already", "feedback")
         unknown = sorted(
             set(left) - {"type", "created", *_SCORES.values(), "comments", "platform_name"}
@@ -641,7 +641,7 @@ def move_request(
                 400, f"Unknown feedback fields: {', '.join(unknown)}", "feedback"
             )
         created = fields.instant(left, "created")
-        customer = store.get_record(connection, "customers", Scope(None), record["subscriber"])
+        customer = queries.get_record(connection, "customers", Scope(None), record["subscriber"])
         extra = {
             "created": updated if created is None else created,
             "location": record["location"],

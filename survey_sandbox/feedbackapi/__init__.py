@@ -13,6 +13,7 @@ from survey_sandbox.feedbackapi import render, store
 from survey_sandbox.feedbackapi import seed as feedbackapi_seed
 from survey_sandbox.feedbackapi.admin import AdminRoutes
 from survey_sandbox.feedbackapi.fields import FeedbackApiError
+from survey_sandbox.feedbackapi.people import CLIENT_ACCOUNT_NAME
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData
 from survey_sandbox.web import HttpError, Request, Response
@@ -37,7 +38,7 @@ class FeedbackApi(AdminRoutes):
         " password\n"
         f"    {feedbackapi_seed.FEEDBACKAPI_TOKEN:<34} every client account's data\n"
         f"    {feedbackapi_seed.FEEDBACKAPI_CLIENT_TOKEN:<34} client account"
-        f' "{feedbackapi_seed.CLIENT_ACCOUNT_NAME}" only\n'
+        f' "{CLIENT_ACCOUNT_NAME}" only\n'
         f"    message templates: {', '.join(feedbackapi_seed.EMAIL_TEMPLATES)} (email),"
         f" {', '.join(feedbackapi_seed.SMS_TEMPLATES)} (SMS)\n"
         "    admin RESOURCE: customers, locations, reviews, feedback, feedback-request,"

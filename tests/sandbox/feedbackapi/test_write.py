@@ -19,8 +19,8 @@ from survey_common.readings import readings_from_text
 from survey_sandbox import SandboxServer
 from survey_sandbox.feedbackapi import queries as feedbackapi_queries
 from survey_sandbox.feedbackapi import store as feedbackapi_store
+from survey_sandbox.feedbackapi.people import CLIENT_ACCOUNT_NAME
 from survey_sandbox.feedbackapi.seed import (
-    CLIENT_ACCOUNT_NAME,
     EMAIL_TEMPLATES,
     FEEDBACKAPI_CLIENT_TOKEN,
     FEEDBACKAPI_TOKEN,

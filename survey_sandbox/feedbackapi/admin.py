@@ -28,7 +28,7 @@ from functools import partial
 
 from survey_common.readings import Readings
 from survey_sandbox.faults import MAX_QUEUED, QUEUED_STATUSES, FaultQueue
-from survey_sandbox.feedbackapi import records, render
+from survey_sandbox.feedbackapi import feedback, records, render
 from survey_sandbox.feedbackapi.api import AGENCY, SEGMENTS, ApiRoutes
 from survey_sandbox.feedbackapi.fields import (
     Body,
@@ -137,12 +137,12 @@ def _create_any(connection: sqlite3.Connection, kind: str, body: Body, created: 
         account = _admin_account(connection, body)
         return records.create_location(connection, body, account=account, created=created)
     if kind == "feedback_requests":
-        return records.create_request(connection, AGENCY, body, created=created)
+        return feedback.create_request(connection, AGENCY, body, created=created)
     if kind == "accounts":
         return records.create_account(connection, body, created=created, keep_text=True)
     creators = {
-        "reviews": records.create_review,
-        "feedback": records.create_feedback,
+        "reviews": feedback.create_review,
+        "feedback": feedback.create_feedback,
         "users": records.create_user,
     }
     return creators[kind](connection, body, created=created)
@@ -192,7 +192,7 @@ class AdminRoutes(ApiRoutes):
             row = records.fetch(
                 connection, "feedback_requests", AGENCY, request.path_params["record_id"]
             )
-            records.move_request(
+            feedback.move_request(
                 connection, row, body, updated=now_epoch() if updated is None else updated
             )
             return self._record(connection, "feedback_requests", AGENCY, row["id"])

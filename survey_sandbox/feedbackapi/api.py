@@ -45,7 +45,7 @@ from survey_common.readings import Readings
 from survey_common.readings.feedbackapi import SCORE_KEYS, TIMESTAMPS
 from survey_sandbox.base import BasePlatform
 from survey_sandbox.faults import FaultQueue
-from survey_sandbox.feedbackapi import queries, records, render, store
+from survey_sandbox.feedbackapi import feedback, queries, records, render, store
 from survey_sandbox.feedbackapi.fields import (
     FeedbackApiError,
     read_body,
@@ -239,7 +239,7 @@ class ApiRoutes(BasePlatform):
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             body = read_body(request)
-            request_id = records.create_request(
+            request_id = feedback.create_request(
                 connection,
                 scope,
                 body,

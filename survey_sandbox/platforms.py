@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from survey_common.readings import Readings
-from survey_sandbox.buenno.api import Buenno
+from survey_sandbox.buenno import Buenno
 from survey_sandbox.faults import FaultQueue
 from survey_sandbox.feedbackapi import FeedbackApi
 from survey_sandbox.hellocustomer.api import HelloCustomer

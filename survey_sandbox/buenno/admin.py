@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 
 from survey_common.readings import Readings
+from survey_sandbox.buenno import queries as buenno_queries
 from survey_sandbox.buenno import seed as buenno_seed
 from survey_sandbox.buenno import store as buenno_store
 from survey_sandbox.buenno.api import ApiRoutes, fetch_invitation
@@ -88,16 +89,16 @@ class AdminRoutes(ApiRoutes):
             }
         )
         with self._store.transaction() as connection:
-            if buenno_store.form_by_id(connection, form_id) is None:
+            if buenno_queries.form_by_id(connection, form_id) is None:
                 raise HttpError(404, f"Form {form_id} not found")
-            types = buenno_store.question_types(connection, form_id)
+            types = buenno_queries.question_types(connection, form_id)
             if body.get("answers") is None:
                 answers = buenno_seed.generate_answers(random.Random(), form_id)  # noqa: S311
             else:
                 answers = parse_answers(body["answers"], types)
             draft = ReplyDraft(form_id, contact, answers, created, updated)
             [reply_id] = buenno_store.insert_replies(connection, [draft])
-            row, answer_rows = buenno_store.get_reply(connection, reply_id)
+            row, answer_rows = buenno_queries.get_reply(connection, reply_id)
         rendered = [render_answer(answer, "en") for answer in answer_rows]
         return json_response({"reply": render_reply(row, rendered)}, 201)
 
@@ -119,15 +120,15 @@ class AdminRoutes(ApiRoutes):
         updated = body_instant(body, "updated_at")
         updated = now_epoch() if updated is None else updated
         with self._store.transaction() as connection:
-            row = buenno_store.get_reply(connection, reply_id)[0]
+            row = buenno_queries.get_reply(connection, reply_id)[0]
             if row is None:
                 raise HttpError(404, f"Reply {reply_id} not found")
             answers = None
             if body.get("answers") is not None:
-                types = buenno_store.question_types(connection, row["form_id"])
+                types = buenno_queries.question_types(connection, row["form_id"])
                 answers = parse_answers(body["answers"], types)
             buenno_store.update_reply(connection, reply_id, contact, answers, updated)
-            row, answer_rows = buenno_store.get_reply(connection, reply_id)
+            row, answer_rows = buenno_queries.get_reply(connection, reply_id)
         rendered = [render_answer(answer, "en") for answer in answer_rows]
         return json_response({"reply": render_reply(row, rendered)})
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from survey_common.readings import Readings
 from survey_sandbox.base import BasePlatform
+from survey_sandbox.buenno import queries as buenno_queries
 from survey_sandbox.buenno import store as buenno_store
 from survey_sandbox.buenno.fields import (
     optional_instant,
@@ -77,7 +78,7 @@ class ApiRoutes(BasePlatform):
         token = request.header("api-auth-token")
         if not token:
             raise HttpError(401, "api-auth-token header is missing")
-        if buenno_store.token_name(connection, token) is None:
+        if buenno_queries.token_name(connection, token) is None:
             raise HttpError(401, "api-auth-token not found or invalid")
         return token
 
@@ -85,8 +86,8 @@ class ApiRoutes(BasePlatform):
         """Describe the token: its name and the forms it can use."""
         with self._store.transaction() as connection:
             token = self._authenticate(connection, request)
-            name = buenno_store.token_name(connection, token)
-            forms = buenno_store.forms_of(connection, token)
+            name = buenno_queries.token_name(connection, token)
+            forms = buenno_queries.forms_of(connection, token)
         token_info = {
             "name": name,
             "forms": [
@@ -111,7 +112,7 @@ class ApiRoutes(BasePlatform):
                 raise HttpError(400, "Either phone or email is mandatory")
             if not self._readings.other(
                 "buenno.invitation-409-key"
-            ) and buenno_store.invitation_key_exists(connection, form.id, contact):
+            ) and buenno_queries.invitation_key_exists(connection, form.id, contact):
                 raise HttpError(409, "An invitation with the given key already exists")
             now = now_epoch()
             draft = InvitationDraft(
@@ -139,7 +140,7 @@ class ApiRoutes(BasePlatform):
             capped = self._readings.other("buenno.invitations-page-cap")
             page = read_page(params, default_limit=100, max_limit=100 if capped else 250)
             form = _resolve_form(connection, token, params.get("form_id"))
-            rows = buenno_store.list_invitations(
+            rows = buenno_queries.list_invitations(
                 connection,
                 form_id=form.id,
                 created_after=after,
@@ -161,7 +162,7 @@ class ApiRoutes(BasePlatform):
         with self._store.transaction() as connection:
             token = self._authenticate(connection, request)
             params = request.params()
-            window = buenno_store.ReplyWindow(
+            window = buenno_queries.ReplyWindow(
                 token,
                 required_instant(params, "from"),
                 required_instant(params, "to"),
@@ -172,16 +173,16 @@ class ApiRoutes(BasePlatform):
             max_limit = 500 if other("buenno.replies-page-cap") else 1000
             page = read_page(params, default_limit=500, max_limit=max_limit)
             if other("buenno.replies-limit-counts"):
-                total = buenno_store.count_window_answers(connection, window)
-                ids = buenno_store.reply_ids_by_answers(
+                total = buenno_queries.count_window_answers(connection, window)
+                ids = buenno_queries.reply_ids_by_answers(
                     connection, window, limit=page.limit, offset=page.offset
                 )
-                rows, answers = buenno_store.list_replies(
+                rows, answers = buenno_queries.list_replies(
                     connection, window, limit=0, offset=0, ids=ids
                 )
             else:
-                total = buenno_store.count_replies(connection, window)
-                rows, answers = buenno_store.list_replies(
+                total = buenno_queries.count_replies(connection, window)
+                rows, answers = buenno_queries.list_replies(
                     connection, window, limit=page.limit, offset=page.offset
                 )
         locale = (params.get("locale") or "en")[:2].lower()
@@ -208,7 +209,7 @@ def fetch_invitation(connection: sqlite3.Connection, invitation_id: int) -> sqli
     Raises:
         HttpError: 404 when there is no invitation with that id.
     """
-    row = buenno_store.get_invitation(connection, invitation_id)
+    row = buenno_queries.get_invitation(connection, invitation_id)
     if row is None:
         raise HttpError(404, f"Invitation {invitation_id} not found")
     return row
@@ -221,7 +222,7 @@ def _resolve_form(connection: sqlite3.Connection, token: str, raw_form_id: str |
         HttpError: 404 when the id is not one of the token's forms; 403 when no id is
             given and the token has no active form.
     """
-    forms = buenno_store.forms_of(connection, token)
+    forms = buenno_queries.forms_of(connection, token)
     if raw_form_id is None or not raw_form_id.strip():
         for form in forms:
             if form.active:

@@ -15,7 +15,7 @@ from survey_common.readings import Readings
 from survey_sandbox.buenno import Buenno
 from survey_sandbox.faults import FaultQueue
 from survey_sandbox.feedbackapi import FeedbackApi
-from survey_sandbox.hellocustomer.api import HelloCustomer
+from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response
 

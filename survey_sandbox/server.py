@@ -33,7 +33,7 @@ from survey_sandbox.faults import (
     FaultPlan,
     FaultQueue,
 )
-from survey_sandbox.hellocustomer.api import HelloCustomer
+from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response, json_response

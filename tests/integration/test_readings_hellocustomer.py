@@ -15,7 +15,7 @@ import requests
 
 from survey_common.readings import readings_from_text
 from survey_common.timestamps import UTC
-from survey_sandbox.hellocustomer.api import nps_figures
+from survey_sandbox.hellocustomer.render import nps_figures
 from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from survey_common.timestamps import UTC, parse_timestamp
-from survey_sandbox.hellocustomer.api import nps_figures
+from survey_sandbox.hellocustomer.render import nps_figures
 from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,

@@ -23,6 +23,7 @@ from typing import Any
 
 from survey_common.readings import Readings
 from survey_sandbox.faults import FaultQueue
+from survey_sandbox.hellocustomer import queries as hellocustomer_queries
 from survey_sandbox.hellocustomer import seed as hellocustomer_seed
 from survey_sandbox.hellocustomer import store as hellocustomer_store
 from survey_sandbox.hellocustomer.api import ApiRoutes
@@ -107,7 +108,7 @@ class AdminRoutes(ApiRoutes):
         with self._store.transaction() as connection:
             guid = canonical_guid(raw_touchpoint)
             touchpoint = (
-                None if guid is None else hellocustomer_store.get_touchpoint(connection, guid)
+                None if guid is None else hellocustomer_queries.get_touchpoint(connection, guid)
             )
             if touchpoint is None:
                 raise HttpError(404, touchpoint_not_found(str(raw_touchpoint)))
@@ -115,7 +116,7 @@ class AdminRoutes(ApiRoutes):
             survey = parse_language(language, touchpoint)
             questions = [
                 question
-                for question in hellocustomer_store.questions_of(connection, touchpoint.guid)
+                for question in hellocustomer_queries.questions_of(connection, touchpoint.guid)
                 if question.survey_guid == survey.guid
             ]
             if body.get("answers") is None:
@@ -133,7 +134,7 @@ class AdminRoutes(ApiRoutes):
                 answers=answers,
             )
             [response_id] = hellocustomer_store.insert_responses(connection, [draft])
-            rows = hellocustomer_store.get_response(connection, response_id)
+            rows = hellocustomer_queries.get_response(connection, response_id)
         return json_response(render_responses(rows)[0], 201)
 
     def _admin_change_response(self, request: Request) -> Response:
@@ -151,7 +152,7 @@ class AdminRoutes(ApiRoutes):
             )
             if response_id is None:
                 raise HttpError(404, f"No response {request.path_params['guid']}")
-            rows = hellocustomer_store.get_response(connection, response_id)
+            rows = hellocustomer_queries.get_response(connection, response_id)
         return json_response(render_responses(rows)[0])
 
 

@@ -51,6 +51,7 @@ from zoneinfo import ZoneInfo
 from survey_common.readings import Readings
 from survey_sandbox.base import BasePlatform
 from survey_sandbox.faults import FaultQueue
+from survey_sandbox.hellocustomer import queries as hellocustomer_queries
 from survey_sandbox.hellocustomer import store as hellocustomer_store
 from survey_sandbox.hellocustomer.models import (
     JSON_MODEL_INVALID,
@@ -160,7 +161,7 @@ class ApiRoutes(BasePlatform):
         if token is None:
             raise HttpError(401, _NOT_PROVIDED)
         with self._store.transaction() as connection:
-            known = hellocustomer_store.token_known(connection, token)
+            known = hellocustomer_queries.token_known(connection, token)
         if not known:
             raise HttpError(401, _NOT_VALID)
         return token
@@ -200,7 +201,7 @@ class ApiRoutes(BasePlatform):
             self._check_span(request)
             start, end = self._window(request)
             column = "date_surveyed" if self._readings.other(GETALL_DATE) else "date_answer"
-            rows = hellocustomer_store.list_responses(
+            rows = hellocustomer_queries.list_responses(
                 connection, touchpoint.guid, start, end, column
             )
         rendered = render_responses(rows)
@@ -245,7 +246,7 @@ class ApiRoutes(BasePlatform):
             filters = nps_filters(body)
             start, end = self._window(request)
             column = "date_surveyed" if self._readings.other(NPS_DATE) else "date_answer"
-            counts = hellocustomer_store.nps_counts(
+            counts = hellocustomer_queries.nps_counts(
                 connection, touchpoint.guid, start, end, filters, column=column
             )
         return json_response(nps_figures(counts))
@@ -255,10 +256,10 @@ class ApiRoutes(BasePlatform):
         with self._store.transaction() as connection:
             touchpoint = _own_touchpoint(connection, request)
             body = decode_json(request.body)
-            questions = hellocustomer_store.questions_of(connection, touchpoint.guid)
+            questions = hellocustomer_queries.questions_of(connection, touchpoint.guid)
             draft = parse_add_answer(body, touchpoint, questions, now=now_epoch())
             [response_id] = hellocustomer_store.insert_responses(connection, [draft])
-            rows = hellocustomer_store.get_response(connection, response_id)
+            rows = hellocustomer_queries.get_response(connection, response_id)
         return json_response(render_responses(rows)[0])
 
 
@@ -342,7 +343,7 @@ def _own_touchpoint(connection: sqlite3.Connection, request: Request) -> Touchpo
     """
     raw = request.path_params["touchpoint"]
     guid = canonical_guid(raw)
-    touchpoint = None if guid is None else hellocustomer_store.get_touchpoint(connection, guid)
+    touchpoint = None if guid is None else hellocustomer_queries.get_touchpoint(connection, guid)
     if touchpoint is None:
         raise HttpError(400, touchpoint_not_found(raw))
     if touchpoint.token != _presented_token(request):

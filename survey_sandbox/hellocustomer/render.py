@@ -16,13 +16,13 @@ from survey_sandbox.hellocustomer.analytics import predict
 from survey_sandbox.hellocustomer.models import (
     new_guid,
 )
+from survey_sandbox.hellocustomer.queries import NpsCounts
 from survey_sandbox.hellocustomer.store import (
     KIND_BOOLEAN,
     KIND_CES,
     KIND_CHOICE,
     KIND_NPS,
     KIND_TEXT,
-    NpsCounts,
     ResponseRows,
 )
 from survey_sandbox.timefmt import format_zulu

@@ -2,19 +2,22 @@
 
 Each platform package's class derives from :class:`BasePlatform`, names its tables and
 seed data in :attr:`BasePlatform.data`, registers its routes on ``self._api`` and
-``self._admin`` and answers through them in its own ``handle_api`` and ``handle_admin``,
-since each vendor shapes its errors its own way.
+``self._admin``, and says in :meth:`BasePlatform.error_answer` how its vendor shapes an
+error; requests are answered through the routers in that shape.
 """
 
 from __future__ import annotations
+
+from abc import ABC, abstractmethod
 
 from survey_common.readings import Readings
 from survey_sandbox.faults import FaultQueue
 from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData, Store
+from survey_sandbox.web import HttpError, Request, Response
 
 
-class BasePlatform:
+class BasePlatform(ABC):
     """The bookkeeping the three platforms would otherwise each write again."""
 
     name: str
@@ -50,3 +53,22 @@ class BasePlatform:
             ``True`` when data was generated, ``False`` when existing data was reused.
         """
         return self._store.ensure_seeded(self.name, self.data, seed=seed, size=size, reset=reset)
+
+    def handle_api(self, request: Request, path: str) -> Response:
+        """Answer a request below ``api_root``; ``path`` is the part below it."""
+        return self._dispatch(self._api, request, path)
+
+    def handle_admin(self, request: Request, path: str) -> Response:
+        """Answer a request below ``/_sandbox/<name>``; ``path`` is the part below it."""
+        return self._dispatch(self._admin, request, path)
+
+    def _dispatch(self, router: Router, request: Request, path: str) -> Response:
+        """Answer through ``router``, turning a client error into the vendor's error body."""
+        try:
+            return router.dispatch(request, path)
+        except HttpError as error:
+            return self.error_answer(error)
+
+    @abstractmethod
+    def error_answer(self, error: HttpError) -> Response:
+        """Answer ``error`` in the vendor's own error body."""

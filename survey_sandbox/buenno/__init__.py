@@ -7,12 +7,13 @@ data in :mod:`~survey_sandbox.buenno.seed`.
 
 from __future__ import annotations
 
+from typing_extensions import override
+
 from survey_sandbox.buenno import seed as buenno_seed
 from survey_sandbox.buenno import store as buenno_store
 from survey_sandbox.buenno.admin import AdminRoutes
-from survey_sandbox.routing import Router
 from survey_sandbox.store import PlatformData
-from survey_sandbox.web import HttpError, Request, Response, json_response
+from survey_sandbox.web import HttpError, Response, json_response
 
 
 class Buenno(AdminRoutes):
@@ -33,18 +34,7 @@ class Buenno(AdminRoutes):
         f"    {buenno_seed.BUENNO_TOKEN_2:<24} form 4 (active)"
     )
 
-    def handle_api(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/buenno/api/v01``; ``path`` is the part below it."""
-        return self._answer(self._api, request, path)
-
-    def handle_admin(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/_sandbox/buenno``; ``path`` is the part below it."""
-        return self._answer(self._admin, request, path)
-
-    @staticmethod
-    def _answer(router: Router, request: Request, path: str) -> Response:
-        """Dispatch and turn a client error into Buenno's error body."""
-        try:
-            return router.dispatch(request, path)
-        except HttpError as error:
-            return json_response({"error_message": error.message}, error.status)
+    @override
+    def error_answer(self, error: HttpError) -> Response:
+        """Answer ``error`` in Buenno's error body, ``{"error_message": ...}``."""
+        return json_response({"error_message": error.message}, error.status)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from typing_extensions import override
+
 from survey_sandbox.feedbackapi import render, store
 from survey_sandbox.feedbackapi import seed as feedbackapi_seed
 from survey_sandbox.feedbackapi.admin import AdminRoutes
@@ -45,21 +47,16 @@ class FeedbackApi(AdminRoutes):
         " accounts, users"
     )
 
-    def handle_api(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/feedbackapi/v1.3``; ``path`` is the part below it."""
-        return self._answer(self._api, request, path)
+    @override
+    def error_answer(self, error: HttpError) -> Response:
+        """Answer ``error`` with the document's error object."""
+        return render.error_answer(error)
 
-    def handle_admin(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/_sandbox/feedbackapi``; ``path`` is the part below it."""
-        return self._answer(self._admin, request, path)
-
-    @staticmethod
-    def _answer(router: Router, request: Request, path: str) -> Response:
+    @override
+    def _dispatch(self, router: Router, request: Request, path: str) -> Response:
         """Dispatch (ignoring a trailing slash) and turn any error into the error object."""
         try:
-            return router.dispatch(request, path.rstrip("/") if len(path) > 1 else path)
-        except HttpError as error:
-            return render.error_answer(error)
+            return super()._dispatch(router, request, path.rstrip("/") if len(path) > 1 else path)
         except Exception:
             logger.exception("%s %s failed", request.method, request.path)
             return render.error_answer(FeedbackApiError(500, "Internal sandbox error"))

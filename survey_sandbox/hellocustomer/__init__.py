@@ -8,15 +8,15 @@ data in :mod:`~survey_sandbox.hellocustomer.seed`.
 
 from __future__ import annotations
 
+from typing_extensions import override
+
+from survey_sandbox.hellocustomer import render
 from survey_sandbox.hellocustomer import seed as hellocustomer_seed
 from survey_sandbox.hellocustomer import store as hellocustomer_store
 from survey_sandbox.hellocustomer.admin import AdminRoutes
 from survey_sandbox.hellocustomer.api import GUID_CASE, refuse_guids_not_in_lower_case
 from survey_sandbox.hellocustomer.languages import language_by_guid
-from survey_sandbox.hellocustomer.render import (
-    error_answer,
-    too_many_requests,
-)
+from survey_sandbox.hellocustomer.render import too_many_requests
 from survey_sandbox.hellocustomer.store import (
     Touchpoint,
 )
@@ -55,6 +55,7 @@ class HelloCustomer(AdminRoutes):
     )
     summary = _summary()
 
+    @override
     def handle_api(self, request: Request, path: str) -> Response:
         """Answer a request below the API root: count it, authenticate, throttle, dispatch."""
         self._throttle.count_call()
@@ -67,11 +68,9 @@ class HelloCustomer(AdminRoutes):
                 refuse_guids_not_in_lower_case(request, path)
             return self._api.dispatch(request, path.lower())
         except HttpError as error:
-            return error_answer(error)
+            return self.error_answer(error)
 
-    def handle_admin(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/_sandbox/hellocustomer``; ``path`` is the part below it."""
-        try:
-            return self._admin.dispatch(request, path)
-        except HttpError as error:
-            return error_answer(error)
+    @override
+    def error_answer(self, error: HttpError) -> Response:
+        """Answer ``error`` in Hello Customer's error body; a 401 carries its challenge."""
+        return render.error_answer(error)

@@ -23,7 +23,8 @@ only).
 A trailing slash is accepted, as the document's curl examples send one. Write bodies
 are JSON or form-encoded (:mod:`survey_sandbox.feedbackapi.fields`); list parameters
 are in :mod:`survey_sandbox.feedbackapi.lists`, write rules in
-:mod:`survey_sandbox.feedbackapi.records` and wire shapes in
+:mod:`survey_sandbox.feedbackapi.records` and :mod:`survey_sandbox.feedbackapi.feedback`,
+reads in :mod:`survey_sandbox.feedbackapi.queries` and wire shapes in
 :mod:`survey_sandbox.feedbackapi.render`. Deleting makes a record inactive: it is gone
 from lists and retrieval. The client account token reads its own account but cannot
 create, update or delete accounts (402). Every error is the document's error object

@@ -21,6 +21,11 @@ ways:
   read this is a transient failure; for a push that creates something it is the
   dangerous case: the work was done, but the client cannot tell from the answer.
 
+Besides the share drawn from the seed, a platform's admin endpoint can queue answers for
+the next calls below its API root (FeedbackAPI's ``POST /_sandbox/feedbackapi/faults``):
+:class:`FaultQueue` holds them and the same injector answers with them, first, so that
+every injected fault is decided in one place.
+
 Admin endpoints (``/_sandbox/...``) never fail, so tests and scripts can always steer the
 sandbox. The faults are drawn from the sandbox's seed: the n-th API call of a run meets
 the same fate every time, so a failure seen once can be replayed. Kinds are dealt like
@@ -33,6 +38,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -59,6 +65,12 @@ _REASONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+
+QUEUED_STATUSES = (429, 500, 502, 503, 504)
+"""Statuses an admin endpoint may queue for the next API calls."""
+
+MAX_QUEUED = 100
+"""Most answers one admin call may queue."""
 
 Dispatch = Callable[[Request], Response]
 
@@ -112,6 +124,38 @@ class FaultPlan:
             raise ValueError("retry_after_share must be between 0 and 1")
 
 
+class FaultQueue:
+    """Answers queued for the next API calls below one API root, used up in order.
+
+    A platform's admin endpoint queues them in its vendor's error body; the
+    :class:`FaultInjector` answers with them before drawing any fault of its own.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing queued."""
+        self._lock = threading.Lock()
+        self._queued: dict[str, deque[Response]] = {}
+
+    def push(self, api_root: str, answer: Response, count: int) -> int:
+        """Queue ``answer`` for the next ``count`` calls below ``api_root``.
+
+        Returns:
+            How many answers are queued for that root now.
+        """
+        with self._lock:
+            queue = self._queued.setdefault(api_root, deque())
+            queue.extend([answer] * count)
+            return len(queue)
+
+    def take(self, path: str) -> Response | None:
+        """Use up the next answer queued for the API root ``path`` is below, if any."""
+        with self._lock:
+            for root, queue in self._queued.items():
+                if queue and (path == root or path.startswith(f"{root}/")):
+                    return queue.popleft()
+        return None
+
+
 class FaultInjector:
     """A dispatch function that lets a share of API calls fail before the platform sees them.
 
@@ -127,6 +171,7 @@ class FaultInjector:
         *,
         seed: int,
         sleep: Callable[[float], None] = time.sleep,
+        queue: FaultQueue | None = None,
     ) -> None:
         """Wrap ``dispatch``.
 
@@ -135,10 +180,12 @@ class FaultInjector:
             plan: How often and how calls fail.
             seed: The sandbox's seed; the sequence of faults follows from it.
             sleep: Waits out a slow answer; tests pass a recorder.
+            queue: Answers queued by admin endpoints, given before any drawn fault.
         """
         self._dispatch = dispatch
         self._plan = plan
         self._sleep = sleep
+        self._queue = queue or FaultQueue()
         self._random = random.Random(f"survey-sandbox faults {seed}")  # noqa: S311 - not security
         self._lock = threading.Lock()
         #: The kinds still to come in this round of faults.
@@ -152,9 +199,10 @@ class FaultInjector:
         """
         if request.path.startswith(ADMIN_PREFIX):
             return self._dispatch(request)
-        fault = self._draw()
+        queued = self._queue.take(request.path)
+        fault = None if queued is not None else self._draw()
         if fault is None:
-            return self._dispatch(request)
+            return queued or self._dispatch(request)
         kind, status, with_retry_after = fault
         if kind == "drop":
             raise DroppedConnection

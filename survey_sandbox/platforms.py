@@ -3,7 +3,8 @@
 A platform lives under its own URL prefix (its ``api_root``, e.g. ``/buenno/api/v01``)
 and its own admin prefix (``/_sandbox/<name>``), owns its tables in the shared store,
 and turns its own errors into its vendor's error body. Adding a platform means writing
-a class with this shape and listing it in :data:`PLATFORM_CLASSES`.
+a class with this shape (most of it from
+:class:`survey_sandbox.base.BasePlatform`) and listing it in :data:`PLATFORM_CLASSES`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from survey_common.readings import Readings
-from survey_sandbox.buenno.api import Buenno
-from survey_sandbox.feedbackapi.api import FeedbackApi
-from survey_sandbox.hellocustomer.api import HelloCustomer
+from survey_sandbox.buenno import Buenno
+from survey_sandbox.faults import FaultQueue
+from survey_sandbox.feedbackapi import FeedbackApi
+from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response
 
@@ -30,8 +32,8 @@ class Platform(Protocol):
     summary: str
     """Text for ``--help``: where the API is, how to authenticate, which tokens exist."""
 
-    def __init__(self, store: Store, *, readings: Readings) -> None:
-        """Bind the platform to the sandbox's store and to the readings it answers under."""
+    def __init__(self, store: Store, *, readings: Readings, faults: FaultQueue) -> None:
+        """Bind the platform to the sandbox's store, its readings and the fault queue."""
 
     def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
         """Create and seed its tables unless the store already holds this seeding."""

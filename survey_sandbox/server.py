@@ -26,8 +26,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from survey_common.readings import REGISTER, Readings
-from survey_sandbox.faults import FAULT_HEADER, DroppedConnection, FaultInjector, FaultPlan
-from survey_sandbox.hellocustomer.api import HelloCustomer
+from survey_sandbox.faults import (
+    FAULT_HEADER,
+    DroppedConnection,
+    FaultInjector,
+    FaultPlan,
+    FaultQueue,
+)
+from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
 from survey_sandbox.store import Store
 from survey_sandbox.web import Request, Response, json_response
@@ -318,15 +324,17 @@ class SandboxServer:
         if self._httpd is not None:
             raise RuntimeError("the sandbox is already running")
         store = Store(self._db_path)
+        queue = FaultQueue()
         try:
             platforms: list[Platform] = [
                 HelloCustomer(
                     store,
                     readings=self._readings,
+                    faults=queue,
                     min_interval=self._hellocustomer_min_interval,
                 )
                 if platform_class is HelloCustomer
-                else platform_class(store, readings=self._readings)
+                else platform_class(store, readings=self._readings, faults=queue)
                 for platform_class in PLATFORM_CLASSES
             ]
             logger.info("readings: %s", self._readings.describe())
@@ -341,9 +349,9 @@ class SandboxServer:
                     size,
                 )
             app = SandboxApp(platforms, self._readings)
-            dispatch: Dispatch = app.dispatch
-            if self._faults is not None and self._faults.rate > 0:
-                dispatch = FaultInjector(dispatch, self._faults, seed=self._seed)
+            dispatch = FaultInjector(
+                app.dispatch, self._faults or FaultPlan(), seed=self._seed, queue=queue
+            )
             httpd = _HTTPServer(self._address, dispatch)
         except BaseException:
             store.close()

@@ -1,4 +1,4 @@
-"""FeedbackAPI's API (``/feedbackapi/v1.3``) and its admin endpoints (``/_sandbox/feedbackapi``).
+"""FeedbackAPI's API (``/feedbackapi/v1.3``): its routes and how they answer.
 
 API, authenticated with HTTP Basic: the token is the user name, the password is empty (a
 password is not checked). Answers are 200 with the record, as the document shows them:
@@ -23,70 +23,45 @@ only).
 A trailing slash is accepted, as the document's curl examples send one. Write bodies
 are JSON or form-encoded (:mod:`survey_sandbox.feedbackapi.fields`); list parameters
 are in :mod:`survey_sandbox.feedbackapi.lists`, write rules in
-:mod:`survey_sandbox.feedbackapi.records` and wire shapes in
+:mod:`survey_sandbox.feedbackapi.records` and :mod:`survey_sandbox.feedbackapi.feedback`,
+reads in :mod:`survey_sandbox.feedbackapi.queries` and wire shapes in
 :mod:`survey_sandbox.feedbackapi.render`. Deleting makes a record inactive: it is gone
 from lists and retrieval. The client account token reads its own account but cannot
 create, update or delete accounts (402). Every error is the document's error object
 ``{"type", "message", "param"}``: 400 invalid parameters, 401 authentication, 402 valid
-but failed, 404 unknown id, path or method, 429 and 5xx when injected (below).
-
-Admin (no authentication, JSON bodies, the same error object):
-
-- ``POST /_sandbox/feedbackapi/{resource}``, resource one of ``customers``,
-  ``locations``, ``reviews``, ``feedback``, ``feedback-request``, ``accounts``,
-  ``users``: creates a record, seen by the agency token, with a chosen ``created``
-  (epoch seconds or ISO 8601; default now) and answers 201 with it. Fields are the API's
-  create fields, plus ``account`` (a client account id) for locations and users; reviews
-  take their object's fields, feedback its fields with ``nps_score``/``star_rating``,
-  users ``email``, ``name``, ``type`` and ``last_access`` (an active user). A customer
-  whose email or mobile number exists is a 409.
-- ``POST /_sandbox/feedbackapi/feedback-request/{id}``: any of ``message_opened``,
-  ``message_clicked``, ``message_bounced``, ``bounce_reason``, ``spam_complaint`` and
-  ``feedback`` (``{"type", "nps_score"|"star_rating"|"happy", "comments",
-  "platform_name", "created"}``), with ``updated`` (default now); answers 200 with the
-  request, whose ``updated`` becomes that instant.
-- ``POST /_sandbox/feedbackapi/faults``: ``{"status": 429 or 500/502/503/504, "count":
-  n}`` makes the next n API calls answer that status (``rate_limit_error`` or
-  ``api_error``); answers 200 with ``{"pending": total}``.
+but failed, 404 unknown id, path or method, 429 and 5xx when injected
+(:mod:`survey_sandbox.faults`, queued by :mod:`survey_sandbox.feedbackapi.admin`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import logging
 import sqlite3
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from survey_common.readings import Readings
 from survey_common.readings.feedbackapi import SCORE_KEYS, TIMESTAMPS
-from survey_sandbox.feedbackapi import records, render, store
-from survey_sandbox.feedbackapi import seed as feedbackapi_seed
+from survey_sandbox.base import BasePlatform
+from survey_sandbox.faults import FaultQueue
+from survey_sandbox.feedbackapi import feedback, queries, records, render, store
 from survey_sandbox.feedbackapi.fields import (
-    Body,
     FeedbackApiError,
-    instant,
     read_body,
     sent_as_json,
-    text,
-    whole_number,
 )
 from survey_sandbox.feedbackapi.lists import read_list_query
-from survey_sandbox.feedbackapi.store import ListTotals, Scope
-from survey_sandbox.routing import Router
-from survey_sandbox.store import PlatformData, Store
+from survey_sandbox.feedbackapi.queries import ListTotals
+from survey_sandbox.feedbackapi.store import Scope
+from survey_sandbox.store import Store
 from survey_sandbox.timefmt import now_epoch
-from survey_sandbox.web import HttpError, Request, Response
+from survey_sandbox.web import Request, Response
 
-logger = logging.getLogger("survey_sandbox")
-
-_AGENCY = Scope(None)
-_FAULT_STATUSES = (429, 500, 502, 503, 504)
-_MAX_FAULTS = 100
-_SEGMENTS = {
+AGENCY = Scope(None)
+"""What the agency token sees: every client account's data."""
+SEGMENTS = {
     "customers": "customers",
     "locations": "locations",
     "reviews": "reviews",
@@ -103,164 +78,16 @@ _RENDERERS: Mapping[str, Callable[[sqlite3.Row], dict[str, Any]]] = {
     "accounts": render.account,
     "users": render.user,
 }
-_ADMIN_FIELDS: Mapping[str, frozenset[str]] = {
-    "customers": frozenset(
-        ("email", "mobile_number", "fname", "sname", "country_code", "location", "created")
-    ),
-    "locations": frozenset(
-        (
-            "name",
-            "address_line_1",
-            "address_line_2",
-            "address_line_3",
-            "postal_code",
-            "country_code",
-            "review_profile",
-            "account",
-            "created",
-        )
-    ),
-    "reviews": frozenset(
-        (
-            "location",
-            "platform",
-            "platform_name",
-            "rating",
-            "title",
-            "description",
-            "url",
-            "reviewer_name",
-            "reviewer_image",
-            "reviewer_url",
-            "created",
-        )
-    ),
-    "feedback": frozenset(
-        (
-            "location",
-            "type",
-            "nps_score",
-            "star_rating",
-            "happy",
-            "comments",
-            "platform_name",
-            "subscriber",
-            "campaign",
-            "campaign_step",
-            "created",
-        )
-    ),
-    "feedback_requests": frozenset(
-        ("subscriber", "template", "location", "due", "suppress_message", "created")
-    ),
-    "accounts": frozenset(
-        (
-            "name",
-            "active",
-            "verb",
-            "account_template",
-            "max_locations",
-            "max_users",
-            "max_campaigns",
-            "sms_allowance",
-            "created",
-        )
-    ),
-    "users": frozenset(("email", "name", "type", "account", "last_access", "created")),
-}
-_MOVE_FIELDS = frozenset(
-    (
-        "message_opened",
-        "message_clicked",
-        "message_bounced",
-        "bounce_reason",
-        "spam_complaint",
-        "feedback",
-        "updated",
-    )
-)
 
 
-def _admin_account(connection: sqlite3.Connection, body: Body) -> str | None:
-    """Read the client account an admin-created record belongs to (absent: the agency)."""
-    account = text(body, "account")
-    if account is not None:
-        records.fetch(connection, "accounts", _AGENCY, account, "account")
-    return account
+class ApiRoutes(BasePlatform):
+    """FeedbackAPI's API routes, on top of what every platform shares."""
 
-
-def _create_any(connection: sqlite3.Connection, kind: str, body: Body, created: int) -> str:
-    """Create one record of any kind for the admin endpoint; return its id."""
-    if kind == "customers":
-        return records.create_customer(
-            connection, _AGENCY, body, created=created, on_existing="refuse"
-        )
-    if kind == "locations":
-        account = _admin_account(connection, body)
-        return records.create_location(connection, body, account=account, created=created)
-    if kind == "feedback_requests":
-        return records.create_request(connection, _AGENCY, body, created=created)
-    if kind == "accounts":
-        return records.create_account(connection, body, created=created, keep_text=True)
-    creators = {
-        "reviews": records.create_review,
-        "feedback": records.create_feedback,
-        "users": records.create_user,
-    }
-    return creators[kind](connection, body, created=created)
-
-
-def _reject_unknown(body: Body, allowed: frozenset[str]) -> None:
-    """Refuse admin fields the endpoint does not know, so typos do not pass silently.
-
-    Raises:
-        FeedbackApiError: 400 naming the unknown fields.
-    """
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise FeedbackApiError(400, f"Unknown fields: {', '.join(unknown)}", unknown[0])
-
-
-_DATA = PlatformData(
-    schema_version=store.SCHEMA_VERSION,
-    tables=store.TABLES,
-    ddl=store.DDL,
-    populate=feedbackapi_seed.populate,
-)
-"""FeedbackApi's tables and seed data."""
-
-
-class FeedbackApi:
-    """The FeedbackAPI platform: its seeding, its API routes and its admin routes."""
-
-    name = "feedbackapi"
-    api_root = "/feedbackapi/v1.3"
-    summary = (
-        "feedbackapi: API at /feedbackapi/v1.3, HTTP Basic auth: token as user name, empty"
-        " password\n"
-        f"    {feedbackapi_seed.FEEDBACKAPI_TOKEN:<34} every client account's data\n"
-        f"    {feedbackapi_seed.FEEDBACKAPI_CLIENT_TOKEN:<34} client account"
-        f' "{feedbackapi_seed.CLIENT_ACCOUNT_NAME}" only\n'
-        f"    message templates: {', '.join(feedbackapi_seed.EMAIL_TEMPLATES)} (email),"
-        f" {', '.join(feedbackapi_seed.SMS_TEMPLATES)} (SMS)\n"
-        "    admin RESOURCE: customers, locations, reviews, feedback, feedback-request,"
-        " accounts, users"
-    )
-
-    def __init__(self, store: Store, *, readings: Readings) -> None:
-        """Bind the platform to the sandbox's store and register its routes.
-
-        Args:
-            store: The sandbox's store.
-            readings: The register points this platform answers under their other reading.
-        """
-        self._store = store
-        self._readings = readings
-        self._faults: list[int] = []
-        self._faults_lock = threading.Lock()
+    def __init__(self, store: Store, *, readings: Readings, faults: FaultQueue) -> None:
+        """Bind the platform to the sandbox and register its API routes."""
+        super().__init__(store, readings=readings, faults=faults)
         self._totals = ListTotals()
-        self._api = Router(wrong_method_status=404)
-        for segment, kind in _SEGMENTS.items():
+        for segment, kind in SEGMENTS.items():
             self._api.add("GET", f"/{segment}", partial(self._list, kind))
             self._api.add("GET", f"/{segment}/{{record_id}}", partial(self._retrieve, kind))
         for kind in ("customers", "locations", "accounts", "users"):
@@ -273,55 +100,6 @@ class FeedbackApi:
         self._api.add("POST", "/accounts", self._create_account)
         self._api.add("POST", "/accounts/{record_id}", self._update_account)
         self._api.add("POST", "/users", self._create_user)
-        self._admin = Router(wrong_method_status=404)
-        self._admin.add("POST", "/faults", self._admin_faults)
-        self._admin.add("POST", "/feedback-request/{record_id}", self._admin_move_request)
-        for segment, kind in _SEGMENTS.items():
-            self._admin.add("POST", f"/{segment}", partial(self._admin_create, kind))
-
-    def prepare(self, *, seed: int, size: int, reset: bool) -> bool:
-        """Create and seed FeedbackAPI's tables unless the store already holds this seeding.
-
-        Returns:
-            ``True`` when data was generated, ``False`` when existing data was reused.
-        """
-        return self._store.ensure_seeded(self.name, _DATA, seed=seed, size=size, reset=reset)
-
-    def handle_api(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/feedbackapi/v1.3``; ``path`` is the part below it."""
-        fault = self._take_fault()
-        if fault is not None:
-            return render.error_answer(fault)
-        return self._answer(self._api, request, path)
-
-    def handle_admin(self, request: Request, path: str) -> Response:
-        """Answer a request below ``/_sandbox/feedbackapi``; ``path`` is the part below it."""
-        return self._answer(self._admin, request, path)
-
-    @staticmethod
-    def _answer(router: Router, request: Request, path: str) -> Response:
-        """Dispatch (ignoring a trailing slash) and turn any error into the error object."""
-        try:
-            return router.dispatch(request, path.rstrip("/") if len(path) > 1 else path)
-        except HttpError as error:
-            return render.error_answer(error)
-        except Exception:
-            logger.exception("%s %s failed", request.method, request.path)
-            return render.error_answer(FeedbackApiError(500, "Internal sandbox error"))
-
-    def _take_fault(self) -> FeedbackApiError | None:
-        """Use up one injected fault, if any is pending."""
-        with self._faults_lock:
-            if not self._faults:
-                return None
-            status = self._faults.pop(0)
-        if status == 429:  # noqa: PLR2004 - the HTTP status itself
-            message = "Too many requests hit the API too quickly: back off exponentially"
-        else:
-            message = "Something went wrong on our end"
-        return FeedbackApiError(status, message)
-
-    # --- API ------------------------------------------------------------------------
 
     def _authenticate(self, connection: sqlite3.Connection, request: Request) -> Scope:
         """Return what the request's token sees.
@@ -340,7 +118,7 @@ class FeedbackApi:
         except (binascii.Error, UnicodeDecodeError):
             raise FeedbackApiError(401, "Malformed HTTP Basic credentials") from None
         token = decoded.partition(":")[0]
-        scope = store.scope_of(connection, token) if token else None
+        scope = queries.scope_of(connection, token) if token else None
         if scope is None:
             raise FeedbackApiError(401, "Invalid API token provided")
         return scope
@@ -351,7 +129,7 @@ class FeedbackApi:
     ) -> list[dict[str, Any]]:
         """Shape rows of one kind for the wire (customers with their locations)."""
         if kind == "customers":
-            locations = store.locations_of(connection, [row["id"] for row in rows])
+            locations = queries.locations_of(connection, [row["id"] for row in rows])
             return [render.customer(row, locations[row["id"]]) for row in rows]
         return [_RENDERERS[kind](row) for row in rows]
 
@@ -375,7 +153,7 @@ class FeedbackApi:
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             query = read_list_query(kind, request.query, self._readings)
-            total, rows = store.list_records(connection, kind, scope, query, self._totals)
+            total, rows = queries.list_records(connection, kind, scope, query, self._totals)
             data = self._as_read(self._render(connection, kind, rows))
         return render.json_answer(render.envelope(query.offset // query.limit, total, data))
 
@@ -462,7 +240,7 @@ class FeedbackApi:
         with self._store.transaction() as connection:
             scope = self._authenticate(connection, request)
             body = read_body(request)
-            request_id = records.create_request(
+            request_id = feedback.create_request(
                 connection,
                 scope,
                 body,
@@ -499,48 +277,5 @@ class FeedbackApi:
             scope = self._authenticate(connection, request)
             body = read_body(request)
             user_id = records.invite_user(connection, scope, body, created=now_epoch())
-            row = store.any_user(connection, user_id)
+            row = queries.any_user(connection, user_id)
         return render.json_answer(render.invitation(row))
-
-    # --- admin ----------------------------------------------------------------------
-
-    def _admin_create(self, kind: str, request: Request) -> Response:
-        """Create a record of any kind with a chosen creation time."""
-        body = request.json_body()
-        _reject_unknown(body, _ADMIN_FIELDS[kind])
-        created = instant(body, "created")
-        with self._store.transaction() as connection:
-            record_id = _create_any(
-                connection, kind, body, now_epoch() if created is None else created
-            )
-            row = records.fetch(connection, kind, _AGENCY, record_id)
-            payload = self._render(connection, kind, [row])[0]
-        return render.json_answer(payload, 201)
-
-    def _admin_move_request(self, request: Request) -> Response:
-        """Mark a feedback request opened, clicked, bounced or answered; move ``updated``."""
-        body = request.json_body()
-        _reject_unknown(body, _MOVE_FIELDS)
-        updated = instant(body, "updated")
-        with self._store.transaction() as connection:
-            row = records.fetch(
-                connection, "feedback_requests", _AGENCY, request.path_params["record_id"]
-            )
-            records.move_request(
-                connection, row, body, updated=now_epoch() if updated is None else updated
-            )
-            return self._record(connection, "feedback_requests", _AGENCY, row["id"])
-
-    def _admin_faults(self, request: Request) -> Response:
-        """Queue injected error answers for the next API calls."""
-        body = request.json_body()
-        _reject_unknown(body, frozenset(("status", "count")))
-        status = whole_number(body, "status", 400, 599)
-        if status not in _FAULT_STATUSES:
-            statuses = ", ".join(str(code) for code in _FAULT_STATUSES)
-            raise FeedbackApiError(400, f"'status' must be one of {statuses}", "status")
-        count = whole_number(body, "count", 1, _MAX_FAULTS)
-        with self._faults_lock:
-            self._faults.extend([status] * (1 if count is None else count))
-            pending = len(self._faults)
-        return render.json_answer({"pending": pending})

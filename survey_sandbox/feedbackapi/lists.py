@@ -33,7 +33,7 @@ from survey_common.readings.feedbackapi import (
     TOTAL_COUNT,
 )
 from survey_sandbox.feedbackapi.fields import FeedbackApiError, parse_flag, parse_instant
-from survey_sandbox.feedbackapi.store import Condition, ListQuery
+from survey_sandbox.feedbackapi.queries import Condition, ListQuery
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100

@@ -36,10 +36,10 @@ import requests
 from survey_sandbox import SandboxServer
 from survey_sandbox.buenno.seed import BUENNO_TOKEN
 from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
-from survey_sandbox.hellocustomer.api import nps_figures
 from survey_sandbox.hellocustomer.languages import LANGUAGES
+from survey_sandbox.hellocustomer.queries import nps_counts
+from survey_sandbox.hellocustomer.render import nps_figures
 from survey_sandbox.hellocustomer.seed import HELLOCUSTOMER_TOKEN, TOUCHPOINT_STORE_VISIT
-from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.timefmt import epoch_of, format_zulu
 from tests.helpers.meltano import clean_env, record_counts, run_meltano
 

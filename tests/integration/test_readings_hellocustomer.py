@@ -15,13 +15,13 @@ import requests
 
 from survey_common.readings import readings_from_text
 from survey_common.timestamps import UTC
-from survey_sandbox.hellocustomer.api import nps_figures
+from survey_sandbox.hellocustomer.queries import nps_counts
+from survey_sandbox.hellocustomer.render import nps_figures
 from survey_sandbox.hellocustomer.seed import (
     HELLOCUSTOMER_TOKEN,
     TOUCHPOINT_CUSTOMER_SERVICE,
     TOUCHPOINT_STORE_VISIT,
 )
-from survey_sandbox.hellocustomer.store import nps_counts
 from survey_sandbox.server import SandboxServer
 from tests.helpers.integration import BOTH_READINGS, run_tap_process
 

@@ -18,6 +18,7 @@ from survey_sandbox.faults import (
     DroppedConnection,
     FaultInjector,
     FaultPlan,
+    FaultQueue,
     parse_kinds,
 )
 from survey_sandbox.web import Request, Response, json_response
@@ -63,6 +64,24 @@ def test_a_rate_of_zero_never_fails_a_call():
 
     assert {outcome(inject) for _ in range(200)} == {"200 -"}
     assert recorder.calls == 200
+
+
+def test_queued_answers_come_first_below_their_root_and_leave_the_drawn_faults_as_they_were():
+    queue = FaultQueue()
+    recorder = Recorder()
+    inject = FaultInjector(recorder.dispatch, FaultPlan(rate=0.5), seed=7, queue=queue)
+    plain, _ = injector(FaultPlan(rate=0.5), seed=7)
+    queued = json_response({"type": "rate_limit_error"}, 429)
+
+    pending = queue.push("/buenno/api/v01", queued, 2)
+    elsewhere = outcome(inject, "/feedbackapi/v1.3/customers")
+    first, second = inject(request()), inject(request())
+    later = [outcome(inject) for _ in range(50)]
+
+    assert pending == 2
+    assert first is queued
+    assert second is queued
+    assert [elsewhere, *later] == [outcome(plain) for _ in range(51)]
 
 
 def test_the_rate_is_the_share_of_calls_that_fail():

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from survey_sandbox import SandboxServer
-from survey_sandbox.buenno import store as buenno_store
+from survey_sandbox.buenno import queries as buenno_queries
 from survey_sandbox.buenno.seed import BUENNO_TOKEN, BUENNO_TOKEN_2
 from tests.helpers.sandbox_buenno import BuennoClient
 
@@ -290,7 +290,7 @@ def test_a_failing_handler_answers_500_and_the_server_goes_on(
     url = fresh_sandbox.base_url("buenno") + "/token-info"
     headers = {"api-auth-token": BUENNO_TOKEN}
     with monkeypatch.context() as patch:
-        patch.setattr(buenno_store, "forms_of", broken)
+        patch.setattr(buenno_queries, "forms_of", broken)
         failed = session.get(url, headers=headers)
     recovered = session.get(url, headers=headers)
 

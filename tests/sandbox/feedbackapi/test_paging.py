@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from survey_sandbox.feedbackapi import queries
 from survey_sandbox.feedbackapi import store as feedbackapi_store
 from survey_sandbox.feedbackapi.lists import read_list_query
 
@@ -24,7 +25,7 @@ def _plans(kind: str, sort_by: str) -> list[str]:
     statements: list[str] = []
     connection.set_trace_callback(statements.append)
     query = read_list_query(kind, {"limit": "100", "page": "900", "sort_by": sort_by})
-    feedbackapi_store.list_records(connection, kind, feedbackapi_store.Scope(None), query)
+    queries.list_records(connection, kind, feedbackapi_store.Scope(None), query)
     connection.set_trace_callback(None)
     plans = [
         " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
@@ -69,7 +70,7 @@ def _customers_store(path: Path) -> sqlite3.Connection:
 
 def _page(
     connection: sqlite3.Connection,
-    totals: feedbackapi_store.ListTotals,
+    totals: queries.ListTotals,
     statements: list[str],
     page: int = 0,
 ) -> tuple[int, list[str]]:
@@ -78,7 +79,7 @@ def _page(
         "customers", {"limit": "1", "page": str(page), "sort_by": "created-asc"}
     )
     statements.clear()
-    total, _ = feedbackapi_store.list_records(
+    total, _ = queries.list_records(
         connection, "customers", feedbackapi_store.Scope(None), query, totals
     )
     return total, [sql for sql in statements if "COUNT(*)" in sql]
@@ -88,7 +89,7 @@ def test_later_pages_of_unchanged_data_reuse_the_total(tmp_path):
     connection = _customers_store(tmp_path / "sandbox.db")
     statements: list[str] = []
     connection.set_trace_callback(statements.append)
-    totals = feedbackapi_store.ListTotals()
+    totals = queries.ListTotals()
 
     first = _page(connection, totals, statements)
     second = _page(connection, totals, statements, page=1)
@@ -103,7 +104,7 @@ def test_a_total_is_counted_again_after_a_write_here_or_elsewhere(tmp_path):
     connection = _customers_store(tmp_path / "sandbox.db")
     statements: list[str] = []
     connection.set_trace_callback(statements.append)
-    totals = feedbackapi_store.ListTotals()
+    totals = queries.ListTotals()
     _page(connection, totals, statements)
 
     feedbackapi_store.insert(connection, "customers", [_customer(3)])

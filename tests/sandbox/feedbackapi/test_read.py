@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from survey_sandbox import SandboxServer
+from survey_sandbox.feedbackapi.people import CLIENT_ACCOUNT_NAME
 from survey_sandbox.feedbackapi.seed import (
-    CLIENT_ACCOUNT_NAME,
     FEEDBACKAPI_CLIENT_TOKEN,
     FEEDBACKAPI_TOKEN,
 )

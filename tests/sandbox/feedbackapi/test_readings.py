@@ -21,7 +21,8 @@ from survey_common.readings.feedbackapi import (
 )
 from survey_common.timestamps import parse_timestamp
 from survey_sandbox import SandboxServer
-from survey_sandbox.feedbackapi.seed import CLIENT_ACCOUNT_NAME, FEEDBACKAPI_TOKEN
+from survey_sandbox.feedbackapi.people import CLIENT_ACCOUNT_NAME
+from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

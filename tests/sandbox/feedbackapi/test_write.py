@@ -17,9 +17,10 @@ import requests
 
 from survey_common.readings import readings_from_text
 from survey_sandbox import SandboxServer
+from survey_sandbox.feedbackapi import queries as feedbackapi_queries
 from survey_sandbox.feedbackapi import store as feedbackapi_store
+from survey_sandbox.feedbackapi.people import CLIENT_ACCOUNT_NAME
 from survey_sandbox.feedbackapi.seed import (
-    CLIENT_ACCOUNT_NAME,
     EMAIL_TEMPLATES,
     FEEDBACKAPI_CLIENT_TOKEN,
     FEEDBACKAPI_TOKEN,
@@ -286,7 +287,7 @@ def test_a_failing_handler_answers_the_error_object_and_the_server_goes_on(
         raise RuntimeError("boom")
 
     with monkeypatch.context() as patch:
-        patch.setattr(feedbackapi_store, "list_records", broken)
+        patch.setattr(feedbackapi_queries, "list_records", broken)
         failed = api.get("/customers")
     recovered = api.get("/customers")
 

@@ -7,7 +7,7 @@ import typing as t
 from urllib.parse import parse_qs
 
 from target_feedbackapi.target import TargetFeedbackAPI
-from tests.helpers.target_runner import Message, TargetRun, run_target, schema
+from tests.helpers.target_runner import Message, TargetRun, push_stream
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -45,12 +45,8 @@ def push(
     *body: Message,
     expect_error: type[Exception] | None = None,
 ) -> TargetRun:
-    return run_target(
-        TargetFeedbackAPI,
-        config,
-        [schema(stream, *FIELDS[stream]), *body],
-        tmp_path,
-        expect_error=expect_error,
+    return push_stream(
+        TargetFeedbackAPI, FIELDS, config, tmp_path, stream, *body, expect_error=expect_error
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from target_hellocustomer.target import TargetHelloCustomer
-from tests.helpers.target_runner import Message, TargetRun, record, run_target, schema
+from tests.helpers.target_runner import Message, TargetRun, push_stream, record
 
 if t.TYPE_CHECKING:
     import requests
@@ -79,12 +79,8 @@ def push(
     *body: Message,
     expect_error: type[Exception] | None = None,
 ) -> TargetRun:
-    return run_target(
-        TargetHelloCustomer,
-        config,
-        [schema(stream, *FIELDS[stream]), *body],
-        tmp_path,
-        expect_error=expect_error,
+    return push_stream(
+        TargetHelloCustomer, FIELDS, config, tmp_path, stream, *body, expect_error=expect_error
     )
 
 

@@ -171,6 +171,25 @@ def _read(path: Path) -> bytes:
     return path.read_bytes() if path.exists() else b""
 
 
+def push_stream(
+    target_class: type[Target],
+    fields: t.Mapping[str, t.Sequence[str]],
+    config: dict[str, t.Any],
+    tmp_path: Path,
+    stream: str,
+    *body: Message,
+    expect_error: type[Exception] | None = None,
+) -> TargetRun:
+    """Run the target over ``stream``'s SCHEMA (loosely typed ``fields``), then ``body``."""
+    return run_target(
+        target_class,
+        config,
+        [schema(stream, *fields[stream]), *body],
+        tmp_path,
+        expect_error=expect_error,
+    )
+
+
 def run_target_process(
     module: str, config: dict[str, t.Any], messages: list[Message], tmp_path: Path
 ) -> TargetProcess:

@@ -24,6 +24,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from survey_common.http.inflight import DEFAULT_MAX_CONCURRENT_REQUESTS
 from survey_common.timestamps import parse_timestamp
 
 if t.TYPE_CHECKING:
@@ -86,7 +87,7 @@ def check_api_url(name: str, value: str) -> str | None:
 def connection_settings(
     api_name: str, auth_description: str, default_url: str
 ) -> list[th.Property[t.Any]]:
-    """Return the ``api_token``, ``api_url`` and ``request_timeout`` settings of a platform.
+    """Return the token, URL, timeout and concurrency settings of a platform.
 
     Args:
         api_name: How the API is named in a sentence, such as "the Buenno API".
@@ -120,6 +121,18 @@ def connection_settings(
             description=(
                 "Seconds to wait for each call's answer before the attempt counts as failed "
                 "and is retried (a push that may have arrived is not sent again)."
+            ),
+        ),
+        th.Property(
+            "max_concurrent_requests",
+            th.IntegerType(minimum=1),
+            default=DEFAULT_MAX_CONCURRENT_REQUESTS,
+            title="Max concurrent requests",
+            description=(
+                f"Most calls to {api_name} waiting for an answer at once (pages read ahead, "
+                "records pushed side by side). Every 429 halves the bound for the rest of "
+                "the run, which then grows back by one call after 20 answers without a 429; "
+                "Retry-After is honoured. 1 sends one call at a time."
             ),
         ),
     ]

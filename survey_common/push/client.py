@@ -37,6 +37,7 @@ if t.TYPE_CHECKING:
 
     from backoff.types import Details
 
+    from survey_common.http.inflight import InFlightLimit
     from survey_common.http.ratelimit import MinIntervalLimiter
     from survey_common.http.redact import Redactor
 
@@ -87,11 +88,14 @@ class PushClient:
         redact: Redactor,
         logger: logging.Logger,
         limiter: MinIntervalLimiter | None = None,
+        in_flight: InFlightLimit | None = None,
         timeout: float = DEFAULT_REQUEST_TIMEOUT,
     ) -> None:
         """Prepare a session for ``api_url``; nothing is sent until ``send``.
 
-        ``timeout`` is the seconds to wait for an answer once a request is sent.
+        ``timeout`` is the seconds to wait for an answer once a request is sent. Each
+        attempt holds a place under ``in_flight`` (halved by a 429), then waits for
+        ``limiter``'s pacing.
         """
         self.platform = platform
         self._timeout = (min(self.connect_timeout, timeout), timeout)
@@ -104,6 +108,8 @@ class PushClient:
         self._session = requests.Session()
         self._session.auth = auth
         attempt = self._attempt if limiter is None else limiter.pace(self._attempt)
+        if in_flight is not None:
+            attempt = in_flight.bounded(attempt)
         self._retrying = {
             idempotent: retry.with_retries(
                 attempt,

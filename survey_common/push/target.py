@@ -37,6 +37,7 @@ from singer_sdk.mapper import RemoveRecordTransform
 from typing_extensions import override
 
 from survey_common.http import quiet_urls
+from survey_common.http.inflight import DEFAULT_MAX_CONCURRENT_REQUESTS, InFlightLimit
 from survey_common.http.redact import Redactor
 from survey_common.one_line_exit import OneLineExit
 from survey_common.push.client import PushClient, PushStoppedError
@@ -199,6 +200,13 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         return None
 
     @cached_property
+    def in_flight_limit(self) -> InFlightLimit:
+        """The bound on calls in flight, shared by every sink and push of the run."""
+        return InFlightLimit(
+            int(self.config.get("max_concurrent_requests") or DEFAULT_MAX_CONCURRENT_REQUESTS)
+        )
+
+    @cached_property
     def journal(self) -> PushJournal | None:
         """The push journal, or None when the target has none or ``journal_path`` is empty."""
         path = self.config.get("journal_path")
@@ -215,6 +223,7 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
             redact=self.redact,
             logger=self.logger,
             limiter=self.request_limiter,
+            in_flight=self.in_flight_limit,
             timeout=float(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         )
 

@@ -230,10 +230,15 @@ class SurveyAPIStream(RESTStream[t.Any]):
 
     @override
     def request_decorator(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
-        """Pace each attempt, retry transient failures, then fail saying what was tried."""
+        """Bound and pace each attempt, retry transient failures, then fail saying what was tried.
+
+        Each attempt holds a place under the tap's in-flight limit (halved by a 429) and
+        waits for the platform's pacing, if it has one, only once it holds it.
+        """
         limiter = self.request_limiter
+        attempt = func if limiter is None else limiter.pace(func)
         retrying = retry.with_retries(
-            func if limiter is None else limiter.pace(func),
+            self.survey_tap.in_flight_limit.bounded(attempt),
             max_attempts=self.max_attempts,
             base_wait=self.backoff_base_wait,
             on_backoff=self.backoff_handler,

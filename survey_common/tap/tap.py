@@ -23,6 +23,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from survey_common.http import quiet_urls
+from survey_common.http.inflight import DEFAULT_MAX_CONCURRENT_REQUESTS, InFlightLimit
 from survey_common.one_line_exit import OneLineExit
 from survey_common.settings import SecretSafeConfigMixin
 
@@ -73,3 +74,7 @@ class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
         """Hide URL queries from urllib3's log before the first request can be logged."""
         quiet_urls.install()
         super().__init__(*args, **kwargs)
+        #: One bound on the calls in flight for every stream and partition of the run.
+        self.in_flight_limit = InFlightLimit(
+            int(self.config.get("max_concurrent_requests") or DEFAULT_MAX_CONCURRENT_REQUESTS)
+        )

@@ -1,0 +1,108 @@
+"""How many calls a connector keeps in flight at once, and how that backs off on 429.
+
+Reading pages ahead and pushing records side by side hide the API's round trip, but an
+API that answers 429 is saying the client is too eager. One ``InFlightLimit`` serves a
+whole process, taps and targets alike: it never lets more than its current bound of
+calls wait for an answer, halves that bound on every 429 (never below one), and grows it
+back by one only after ``recovery_calls`` answers in a row that were not 429, up to the
+``max_concurrent_requests`` setting. The wait a 429 asks for (``Retry-After``) is the
+retry policy's business (``survey_common.http.retry``); this only decides how many calls
+go out together afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+import typing as t
+from http import HTTPStatus
+
+from singer_sdk.exceptions import RetriableAPIError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+#: Calls in flight at once when the ``max_concurrent_requests`` setting is not given.
+DEFAULT_MAX_CONCURRENT_REQUESTS = 8
+
+#: Answers in a row without a 429 after which the bound grows by one.
+DEFAULT_RECOVERY_CALLS = 20
+
+
+def is_rate_limited(error: BaseException) -> bool:
+    """Tell whether a failed attempt was the API answering 429."""
+    response = getattr(error, "response", None)
+    return (
+        isinstance(error, RetriableAPIError)
+        and response is not None
+        and response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    )
+
+
+class InFlightLimit:
+    """Bounds the calls in flight across threads: halves on 429, recovers one at a time."""
+
+    def __init__(self, maximum: int, *, recovery_calls: int = DEFAULT_RECOVERY_CALLS) -> None:
+        """Allow up to ``maximum`` calls at once; after a 429, regrow one per ``recovery_calls``."""
+        if maximum < 1:
+            raise ValueError(f"at least one call must be allowed in flight, got {maximum}")
+        if recovery_calls < 1:
+            raise ValueError(f"recovery_calls must be at least 1, got {recovery_calls}")
+        self.maximum = maximum
+        self.recovery_calls = recovery_calls
+        self._bound = maximum
+        self._in_flight = 0
+        self._calm_answers = 0
+        self._changed = threading.Condition()
+
+    @property
+    def bound(self) -> int:
+        """How many calls may be in flight right now."""
+        with self._changed:
+            return self._bound
+
+    @property
+    def in_flight(self) -> int:
+        """How many calls are waiting for their answer right now."""
+        with self._changed:
+            return self._in_flight
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one place in flight for the duration of one attempt.
+
+        An attempt that fails with a 429 halves the bound; any other outcome (an answer,
+        another error) counts towards regrowing it.
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight < self._bound)
+            self._in_flight += 1
+        rate_limited = False
+        try:
+            yield
+        except BaseException as exc:
+            rate_limited = is_rate_limited(exc)
+            raise
+        finally:
+            with self._changed:
+                self._in_flight -= 1
+                if rate_limited:
+                    self._bound = max(1, self._bound // 2)
+                    self._calm_answers = 0
+                elif self._bound < self.maximum:
+                    self._calm_answers += 1
+                    if self._calm_answers >= self.recovery_calls:
+                        self._bound += 1
+                        self._calm_answers = 0
+                self._changed.notify_all()
+
+    def bounded(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """Wrap ``func`` (one attempt of a call) so that it runs inside a slot."""
+
+        @functools.wraps(func)
+        def in_slot(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            with self.slot():
+                return func(*args, **kwargs)
+
+        return in_slot

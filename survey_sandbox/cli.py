@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         " to faster ones; 0 turns the throttle off (%(default)s)",
     )
     parser.add_argument(
+        "--latency-ms",
+        type=_seconds,
+        default=0.0,
+        metavar="MS",
+        help="milliseconds every API call is answered late, after it was acted on, as over a"
+        " long network path; calls are served in parallel (%(default)s)",
+    )
+    parser.add_argument(
         "--other-reading",
         type=_readings,
         default=Readings.from_keys(REGISTER, ()),
@@ -155,7 +163,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
     if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError("must be a finite number of seconds, at least 0")
+        raise argparse.ArgumentTypeError("must be a finite number, at least 0")
     return value
 
 
@@ -215,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             retry_after_share=args.retry_after_share,
         ),
         readings=args.other_reading,
+        latency_ms=args.latency_ms,
     )
     try:
         sandbox.start()

@@ -127,6 +127,7 @@ def running_sandbox(
     fault_kinds: str | None = None,
     other_reading: str | None = None,
     hellocustomer_min_interval: float = 0.05,
+    latency_ms: float = 0.0,
 ) -> Iterator[SandboxEndpoints]:
     """Run a sandbox on a free port for the duration of a ``with`` block.
 
@@ -144,6 +145,8 @@ def running_sandbox(
             keys); None: our reading everywhere.
         hellocustomer_min_interval: Seconds Hello Customer requires between calls; the
             vendor's 1 second would make every test slow.
+        latency_ms: Milliseconds every API call is answered late, as over a long network
+            path (``survey-sandbox --latency-ms``).
 
     Raises:
         ValueError: For an unknown fault kind or reading key, naming the valid ones.
@@ -173,6 +176,7 @@ def running_sandbox(
         faults=faults,
         readings=readings,
         hellocustomer_min_interval=hellocustomer_min_interval,
+        latency_ms=latency_ms,
     ) as server:
         yield SandboxEndpoints(
             url=server.url,
@@ -197,7 +201,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(seed=42, size=100, fault_rate=0.0, fault_kinds=None, other_reading=None,"
-        " hellocustomer_min_interval=0.05): how the survey_sandbox fixture's sandbox runs",
+        " hellocustomer_min_interval=0.05, latency_ms=0):"
+        " how the survey_sandbox fixture's sandbox runs",
     )
 
 

@@ -53,14 +53,20 @@ def _error(status: int, message: str) -> Response:
 class SandboxApp:
     """Sends each request to the platform that owns its path prefix."""
 
-    def __init__(self, platforms: Sequence[Platform], readings: Readings) -> None:
+    def __init__(
+        self, platforms: Sequence[Platform], readings: Readings, *, latency: float = 0.0
+    ) -> None:
         """Serve the given platforms.
 
         Args:
             platforms: Platforms, each with a distinct name and API root.
             readings: The register points the platforms answer the other way, reported
                 by the health endpoint so a test can check which sandbox it talks to.
+            latency: Seconds every API call's answer is held back once the platform has
+                acted on it, as a distant server's round trip would; calls in parallel
+                wait in parallel.
         """
+        self._latency = latency
         self._platforms = tuple(platforms)
         self._readings = readings
         self._by_name = {platform.name: platform for platform in platforms}
@@ -95,7 +101,10 @@ class SandboxApp:
             if path == root or path.startswith(f"{root}/"):
                 with self._api_calls_lock:
                     self._api_calls[platform.name] += 1
-                return platform.handle_api(request, path[len(root) :])
+                response = platform.handle_api(request, path[len(root) :])
+                if self._latency:
+                    time.sleep(self._latency)
+                return response
         return _error(404, "Not found")
 
 
@@ -277,6 +286,7 @@ class SandboxServer:
         faults: FaultPlan | None = None,
         platform_sizes: Mapping[str, int] | None = None,
         readings: Readings | None = None,
+        latency_ms: float = 0.0,
     ) -> None:
         """Describe the sandbox to run; nothing is opened until :meth:`start`.
 
@@ -297,6 +307,8 @@ class SandboxServer:
                 platform, so a benchmark seeds a large data set only where it reads one.
             readings: The register points answered under their other reading
                 (:mod:`survey_common.readings`); ``None``: ours everywhere.
+            latency_ms: Milliseconds every API call is answered late (after the platform
+                acted on it), as over a long network path; calls are served in parallel.
         """
         if size < 0:
             raise ValueError("size must not be negative")
@@ -311,6 +323,9 @@ class SandboxServer:
         self._faults = faults
         self._platform_sizes = dict(platform_sizes or {})
         self._readings = readings or Readings.from_keys(REGISTER, ())
+        if not 0 <= latency_ms < float("inf"):
+            raise ValueError("latency_ms must be a finite number, at least 0")
+        self._latency = latency_ms / 1000
         if any(value < 0 for value in self._platform_sizes.values()):
             raise ValueError("platform sizes must not be negative")
         self._store: Store | None = None
@@ -348,7 +363,7 @@ class SandboxServer:
                     self._seed,
                     size,
                 )
-            app = SandboxApp(platforms, self._readings)
+            app = SandboxApp(platforms, self._readings, latency=self._latency)
             dispatch = FaultInjector(
                 app.dispatch, self._faults or FaultPlan(), seed=self._seed, queue=queue
             )

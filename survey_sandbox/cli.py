@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"platforms and their tokens:\n{platforms}\n\n"
         "admin endpoints (no authentication):\n"
         "  GET  /_sandbox/health\n"
+        "  GET  /_sandbox/stats                        API calls, calls refused for too many\n"
+        "                                              in flight, per platform\n"
         "  POST /_sandbox/buenno/replies               create a reply (JSON)\n"
         "  POST /_sandbox/buenno/invitations/ID        set sent/opened/answered (JSON)\n"
         "  POST /_sandbox/feedbackapi/RESOURCE         create a record, chosen created (JSON)\n"
@@ -84,6 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS",
         help="milliseconds every API call is answered late, after it was acted on, as over a"
         " long network path; calls are served in parallel (%(default)s)",
+    )
+    parser.add_argument(
+        "--memoize-reads",
+        action="store_true",
+        help="answer a Buenno or FeedbackAPI read (GET) already answered with 200 again from"
+        " memory, same bytes, until any write or admin call: a benchmark's client then"
+        " measures itself, not the sandbox's queries",
+    )
+    parser.add_argument(
+        "--max-in-flight",
+        type=_positive,
+        default=None,
+        metavar="K",
+        help="answer 429 with Retry-After: 1 to an API call arriving while K calls of the"
+        " same platform are being answered, as an API that limits concurrent requests does;"
+        " /_sandbox/stats counts them (default: no limit)",
     )
     parser.add_argument(
         "--other-reading",
@@ -156,6 +174,14 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    """Parse a whole number of at least one for argparse."""
+    value = _non_negative(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _seconds(text: str) -> float:
     """Parse a finite number of seconds of at least zero for argparse."""
     try:
@@ -224,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         readings=args.other_reading,
         latency_ms=args.latency_ms,
+        memoize_reads=args.memoize_reads,
+        max_in_flight=args.max_in_flight,
     )
     try:
         sandbox.start()

@@ -17,7 +17,7 @@ from survey_sandbox.faults import FaultQueue
 from survey_sandbox.feedbackapi import FeedbackApi
 from survey_sandbox.hellocustomer import HelloCustomer
 from survey_sandbox.store import Store
-from survey_sandbox.web import Request, Response
+from survey_sandbox.web import HttpError, Request, Response
 
 
 class Platform(Protocol):
@@ -45,6 +45,10 @@ class Platform(Protocol):
 
     def handle_admin(self, request: Request, path: str) -> Response:
         """Answer a request below ``/_sandbox/<name>``; ``path`` is the part below it."""
+        ...
+
+    def error_answer(self, error: HttpError) -> Response:
+        """Answer ``error`` in the vendor's own error body."""
         ...
 
 

@@ -128,6 +128,8 @@ def running_sandbox(
     other_reading: str | None = None,
     hellocustomer_min_interval: float = 0.05,
     latency_ms: float = 0.0,
+    memoize_reads: bool = False,
+    max_in_flight: int | None = None,
 ) -> Iterator[SandboxEndpoints]:
     """Run a sandbox on a free port for the duration of a ``with`` block.
 
@@ -147,6 +149,10 @@ def running_sandbox(
             vendor's 1 second would make every test slow.
         latency_ms: Milliseconds every API call is answered late, as over a long network
             path (``survey-sandbox --latency-ms``).
+        memoize_reads: Answer reads already answered again from memory until anything
+            writes (``survey-sandbox --memoize-reads``).
+        max_in_flight: Most API calls of one platform answered at once, the others
+            refused with 429 (``survey-sandbox --max-in-flight``); None: no bound.
 
     Raises:
         ValueError: For an unknown fault kind or reading key, naming the valid ones.
@@ -177,6 +183,8 @@ def running_sandbox(
         readings=readings,
         hellocustomer_min_interval=hellocustomer_min_interval,
         latency_ms=latency_ms,
+        memoize_reads=memoize_reads,
+        max_in_flight=max_in_flight,
     ) as server:
         yield SandboxEndpoints(
             url=server.url,
@@ -201,7 +209,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(seed=42, size=100, fault_rate=0.0, fault_kinds=None, other_reading=None,"
-        " hellocustomer_min_interval=0.05, latency_ms=0):"
+        " hellocustomer_min_interval=0.05, latency_ms=0, memoize_reads=False,"
+        " max_in_flight=None):"
         " how the survey_sandbox fixture's sandbox runs",
     )
 

@@ -1,14 +1,9 @@
-"""The sandbox's HTTP server: socket handling, the single dispatch point, and the test API.
+"""The sandbox's HTTP server: socket handling around the application, and the test API.
 
-Paths:
-
-- ``/<platform api root>/...`` (e.g. ``/buenno/api/v01/replies``): the platform's API.
-- ``/_sandbox/health``: ``{"status": "ok"}`` once the data is ready.
-- ``/_sandbox/<platform>/...``: the platform's admin endpoints (no authentication).
-
-:class:`SandboxApp.dispatch` is the one place every request passes through, so behaviour
-that concerns all platforms wraps it: injected faults (:mod:`survey_sandbox.faults`).
-:class:`SandboxServer` runs the whole sandbox in a background thread for tests and scripts.
+:class:`SandboxApp.dispatch <survey_sandbox.app.SandboxApp.dispatch>` is the one place
+every request passes through (its paths are listed in :mod:`survey_sandbox.app`); injected
+faults (:mod:`survey_sandbox.faults`) wrap it. :class:`SandboxServer` runs the whole
+sandbox in a background thread for tests and scripts.
 """
 
 from __future__ import annotations
@@ -18,7 +13,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from types import TracebackType
@@ -26,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from survey_common.readings import REGISTER, Readings
+from survey_sandbox.app import Dispatch, SandboxApp, sandbox_error
 from survey_sandbox.faults import (
     FAULT_HEADER,
     DroppedConnection,
@@ -34,78 +30,12 @@ from survey_sandbox.faults import (
     FaultQueue,
 )
 from survey_sandbox.hellocustomer import HelloCustomer
+from survey_sandbox.memo import InFlightGate, ReadMemo
 from survey_sandbox.platforms import PLATFORM_CLASSES, Platform
 from survey_sandbox.store import Store
-from survey_sandbox.web import Request, Response, json_response
+from survey_sandbox.web import Request, Response
 
 logger = logging.getLogger("survey_sandbox")
-
-ADMIN_ROOT = "/_sandbox"
-
-Dispatch = Callable[[Request], Response]
-
-
-def _error(status: int, message: str) -> Response:
-    """Build the sandbox's own error body, used where no platform answers."""
-    return json_response({"error_message": message}, status)
-
-
-class SandboxApp:
-    """Sends each request to the platform that owns its path prefix."""
-
-    def __init__(
-        self, platforms: Sequence[Platform], readings: Readings, *, latency: float = 0.0
-    ) -> None:
-        """Serve the given platforms.
-
-        Args:
-            platforms: Platforms, each with a distinct name and API root.
-            readings: The register points the platforms answer the other way, reported
-                by the health endpoint so a test can check which sandbox it talks to.
-            latency: Seconds every API call's answer is held back once the platform has
-                acted on it, as a distant server's round trip would; calls in parallel
-                wait in parallel.
-        """
-        self._latency = latency
-        self._platforms = tuple(platforms)
-        self._readings = readings
-        self._by_name = {platform.name: platform for platform in platforms}
-        self._api_calls = dict.fromkeys(self._by_name, 0)
-        self._api_calls_lock = threading.Lock()
-
-    def api_calls(self, platform: str) -> int:
-        """Return how many API requests the platform has answered, whatever their status.
-
-        Benchmarks compare this with the fewest requests the API allows for a sync.
-        """
-        with self._api_calls_lock:
-            return self._api_calls[platform]
-
-    def dispatch(self, request: Request) -> Response:
-        """Answer one request: health, a platform's admin endpoint, or a platform's API."""
-        path = request.path
-        if path == f"{ADMIN_ROOT}/health":
-            if request.method != "GET":
-                return _error(404, f"Method {request.method} is not allowed")
-            return json_response(
-                {"status": "ok", "other_readings": sorted(self._readings.switched)}
-            )
-        if path.startswith(f"{ADMIN_ROOT}/"):
-            name, _, rest = path[len(ADMIN_ROOT) + 1 :].partition("/")
-            platform = self._by_name.get(name)
-            if platform is not None:
-                return platform.handle_admin(request, f"/{rest}")
-            return _error(404, "Not found")
-        for platform in self._platforms:
-            root = platform.api_root
-            if path == root or path.startswith(f"{root}/"):
-                with self._api_calls_lock:
-                    self._api_calls[platform.name] += 1
-                response = platform.handle_api(request, path[len(root) :])
-                if self._latency:
-                    time.sleep(self._latency)
-                return response
-        return _error(404, "Not found")
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -146,10 +76,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            response = _error(411, "Send the body with a Content-Length")
+            response = sandbox_error(411, "Send the body with a Content-Length")
             self.close_connection = True
         elif length < 0:
-            response = _error(400, "Invalid Content-Length")
+            response = sandbox_error(400, "Invalid Content-Length")
             self.close_connection = True
         else:
             query: dict[str, str] = {}
@@ -172,7 +102,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 return
             except Exception:
                 logger.exception("%s %s failed", self.command, split.path)
-                response = _error(500, "Internal sandbox error")
+                response = sandbox_error(500, "Internal sandbox error")
         fault = dict(response.headers).get(FAULT_HEADER)
         try:
             self._write(response)
@@ -287,6 +217,8 @@ class SandboxServer:
         platform_sizes: Mapping[str, int] | None = None,
         readings: Readings | None = None,
         latency_ms: float = 0.0,
+        memoize_reads: bool = False,
+        max_in_flight: int | None = None,
     ) -> None:
         """Describe the sandbox to run; nothing is opened until :meth:`start`.
 
@@ -309,6 +241,12 @@ class SandboxServer:
                 (:mod:`survey_common.readings`); ``None``: ours everywhere.
             latency_ms: Milliseconds every API call is answered late (after the platform
                 acted on it), as over a long network path; calls are served in parallel.
+            memoize_reads: Answer a Buenno or FeedbackAPI read (GET) already answered with
+                200 from memory, same bytes, until any write or admin call: a benchmark's
+                plain client loop then measures the client, not the sandbox's queries.
+            max_in_flight: Most API calls of one platform answered at once; a call beyond
+                them gets 429 with ``Retry-After: 1``, counted by ``/_sandbox/stats``.
+                ``None``: no bound.
         """
         if size < 0:
             raise ValueError("size must not be negative")
@@ -326,6 +264,10 @@ class SandboxServer:
         if not 0 <= latency_ms < float("inf"):
             raise ValueError("latency_ms must be a finite number, at least 0")
         self._latency = latency_ms / 1000
+        self._memoize_reads = memoize_reads
+        if max_in_flight is not None and max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        self._max_in_flight = max_in_flight
         if any(value < 0 for value in self._platform_sizes.values()):
             raise ValueError("platform sizes must not be negative")
         self._store: Store | None = None
@@ -363,7 +305,13 @@ class SandboxServer:
                     self._seed,
                     size,
                 )
-            app = SandboxApp(platforms, self._readings, latency=self._latency)
+            app = SandboxApp(
+                platforms,
+                self._readings,
+                latency=self._latency,
+                memo=ReadMemo() if self._memoize_reads else None,
+                gate=None if self._max_in_flight is None else InFlightGate(self._max_in_flight),
+            )
             dispatch = FaultInjector(
                 app.dispatch, self._faults or FaultPlan(), seed=self._seed, queue=queue
             )
@@ -432,6 +380,12 @@ class SandboxServer:
         if self._app is None:
             raise RuntimeError("the sandbox is not running")
         return self._app.api_calls(platform)
+
+    def stats(self) -> dict[str, Any]:
+        """Return what ``/_sandbox/stats`` answers: calls and refused calls per platform."""
+        if self._app is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._app.stats()
 
     def base_url(self, platform: str) -> str:
         """A platform's API base URL, e.g. ``http://127.0.0.1:54321/buenno/api/v01``.

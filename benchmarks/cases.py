@@ -56,6 +56,10 @@ class Scale:
     requests_records: int
     respondents: int
     batch_size: int
+    #: Pages each latency run reads (of 1000 Buenno replies or 100 FeedbackAPI customers).
+    latency_pages: int
+    #: Records each target pushes in the push benchmark.
+    push_records: int
 
 
 SCALES = {
@@ -67,6 +71,8 @@ SCALES = {
         requests_records=10_000,
         respondents=20_000,
         batch_size=500,
+        latency_pages=30,
+        push_records=200,
     ),
     "tiny": Scale(
         throughput_records=300,
@@ -76,6 +82,8 @@ SCALES = {
         requests_records=250,
         respondents=20,
         batch_size=10,
+        latency_pages=3,
+        push_records=8,
     ),
 }
 
@@ -184,3 +192,45 @@ HELLOCUSTOMER_RESPONSES = TapCase(
 THROUGHPUT_CASES = (BUENNO_REPLIES, FEEDBACKAPI_CUSTOMERS)
 #: Streams whose requests, full and incremental, are counted against the minimum.
 REQUEST_CASES = (BUENNO_REPLIES, FEEDBACKAPI_CUSTOMERS, HELLOCUSTOMER_RESPONSES)
+
+
+#: Milliseconds each API call is answered late in the latency, push and politeness
+#: benchmarks: a round trip to a distant API.
+LATENCY_MS = 100
+#: Calls of one platform the politeness benchmark's sandbox answers at once; more get 429.
+POLITE_MAX_IN_FLIGHT = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class PushCase:
+    """One stream of one target, pushing new people into a platform.
+
+    Each API the targets push to creates one record per call: Buenno's invitations
+    endpoint takes one invitation (form fields of one person), FeedbackAPI's customers
+    endpoint one customer, and neither has a batch endpoint. The fewest calls for N new
+    records is therefore N, and done one after another at a latency of L they take at
+    least N x L: the sequential minimum.
+    """
+
+    target: str
+    platform: str
+    stream: str
+    token: str
+    #: The table the records arrive in, counted by the email they were pushed with.
+    table: str
+
+    def record(self, number: int) -> dict[str, t.Any]:
+        """Return the ``number``-th new person, known by an email of the benchmark's own."""
+        return {"email": f"bench-push-{number}@example.com"}
+
+    def sequential_minimum(self, records: int, latency_ms: float) -> float:
+        """Return the seconds ``records`` take one call after another at ``latency_ms``."""
+        return records * latency_ms / 1000
+
+
+PUSH_CASES = (
+    PushCase(
+        "target-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, "feedbackapi_customers"
+    ),
+    PushCase("target-buenno", "buenno", "invitations", BUENNO_TOKEN, "buenno_invitations"),
+)

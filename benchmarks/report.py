@@ -28,10 +28,33 @@ def table(results: t.Mapping[str, t.Any]) -> str:
     rows = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
     for row in results["throughput"]:
         rows.append(
-            f"| throughput {row['tap']} `{row['stream']}` ({row['records']:,} records) | "
+            f"| CPU {row['tap']} `{row['stream']}` ({row['records']:,} records, no latency) | "
             f"{row['tap_records_per_second']:,}/s vs floor {row['floor_records_per_second']:,}/s"
-            f" = {row['ratio']:.2f} | {row['target']} | {_met(row)} |"
+            f" = {row['ratio']:.2f}; floor CPU share {row['floor_cpu_share']:.2f} | "
+            f"{row['target']} | {_met(row)} |"
         )
+    for row in results["latency"]:
+        rows.append(
+            f"| latency {row['tap']} `{row['stream']}` ({row['records']:,} records, "
+            f"{row['latency_ms']} ms a call) | {row['tap_records_per_second']:,}/s vs floor "
+            f"{row['floor_records_per_second']:,}/s = {row['ratio']:.2f} | {row['target']} | "
+            f"{_met(row)} |"
+        )
+    for row in results["push"]:
+        rows.append(
+            f"| push {row['connector']} `{row['stream']}` ({row['records']:,} new, "
+            f"{row['latency_ms']} ms a call, defaults) | {row['seconds']} s = "
+            f"{row['share_of_sequential']:.2f} of sequential {row['sequential_minimum_seconds']:g}"
+            f" s; {row['calls']} calls, {row['arrived']:,} arrived | {row['target']} | "
+            f"{_met(row)} |"
+        )
+    polite = results["politeness"]
+    rows.append(
+        f"| politeness {polite['tap']} `{polite['stream']}` ({polite['latency_ms']} ms a call,"
+        f" API allows {polite['max_in_flight']} in flight, defaults) | {polite['records']:,} of "
+        f"{polite['customers']:,} records, {polite['refused']} x 429 in {polite['calls']} calls "
+        f"({polite['refused_share']:.1%}) | {polite['target']} | {_met(polite)} |"
+    )
     for row in results["memory"]:
         rows.append(
             f"| peak RSS {row['tap']} `{row['stream']}` | {row['small_records']:,}: "
@@ -86,25 +109,40 @@ def _pair(axes: t.Any, labels: list[str], series: list[tuple[str, list[float]]])
 
 
 def chart(results: t.Mapping[str, t.Any], path: Path) -> None:
-    """Draw throughput, memory and requests side by side as a PNG."""
+    """Draw every figure of the table as a PNG of six panels."""
     import matplotlib as mpl  # noqa: PLC0415 - only the runner needs it
 
     mpl.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    figure, (speed, memory, calls) = plt.subplots(1, 3, figsize=(16, 4))
+    figure, panels = plt.subplots(2, 3, figsize=(16, 8))
+    (cpu, latency, pushes), (memory, calls, shares) = panels
     throughput, ram, requests = results["throughput"], results["memory"], results["requests"]
     # The records asked for: each tap's own count differs a little (3 forms of 3,334).
     scale = SCALES[results["meta"]["scale"]]
+    for axes, rows, title in (
+        (cpu, throughput, "CPU: records/s, no latency"),
+        (latency, results["latency"], "Latency: records/s at 100 ms a call"),
+    ):
+        _pair(
+            axes,
+            [row["tap"] for row in rows],
+            [
+                ("floor (requests loop)", [r["floor_records_per_second"] for r in rows]),
+                ("tap", [r["tap_records_per_second"] for r in rows]),
+            ],
+        )
+        axes.set(title=title)
+    push = results["push"]
     _pair(
-        speed,
-        [row["tap"] for row in throughput],
+        pushes,
+        [row["connector"] for row in push],
         [
-            ("floor (requests loop)", [r["floor_records_per_second"] for r in throughput]),
-            ("tap", [r["tap_records_per_second"] for r in throughput]),
+            ("a quarter of sequential", [r["sequential_minimum_seconds"] / 4 for r in push]),
+            ("target", [r["seconds"] for r in push]),
         ],
     )
-    speed.set(title="Throughput (records/s)")
+    pushes.set(title=f"Pushes: seconds for {scale.push_records} records at 100 ms a call")
     _pair(
         memory,
         [row["tap"] for row in ram],
@@ -123,6 +161,13 @@ def chart(results: t.Mapping[str, t.Any], path: Path) -> None:
         ],
     )
     calls.set(title="HTTP requests, full sync")
+    polite, ceiling = results["politeness"], results["hellocustomer_ceiling"]
+    labels = [f"floor CPU share\n{row['tap']}" for row in throughput]
+    labels += ["429s per call\npoliteness", "share of ceiling\ntarget-hellocustomer"]
+    values = [row["floor_cpu_share"] for row in throughput]
+    values += [polite["refused_share"], ceiling["share_of_ceiling"]]
+    shares.bar(labels, values)
+    shares.set(title="Shares (floor >= 0.9, 429s <= 0.05, ceiling >= 0.95)", ylim=(0, 1.1))
     figure.tight_layout()
     figure.savefig(path, dpi=90)
     plt.close(figure)

@@ -218,10 +218,13 @@ class PushCase:
     token: str
     #: The table the records arrive in, counted by the email they were pushed with.
     table: str
+    #: Fields every record carries whose value the platform gave out: the query that
+    #: reads it from the sandbox's database (a FeedbackAPI customer needs a location).
+    given: t.Mapping[str, str] = dataclasses.field(default_factory=dict)
 
-    def record(self, number: int) -> dict[str, t.Any]:
+    def record(self, number: int, given: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         """Return the ``number``-th new person, known by an email of the benchmark's own."""
-        return {"email": f"bench-push-{number}@example.com"}
+        return {"email": f"bench-push-{number}@example.com", **given}
 
     def sequential_minimum(self, records: int, latency_ms: float) -> float:
         """Return the seconds ``records`` take one call after another at ``latency_ms``."""
@@ -230,7 +233,12 @@ class PushCase:
 
 PUSH_CASES = (
     PushCase(
-        "target-feedbackapi", "feedbackapi", "customers", FEEDBACKAPI_TOKEN, "feedbackapi_customers"
+        "target-feedbackapi",
+        "feedbackapi",
+        "customers",
+        FEEDBACKAPI_TOKEN,
+        "feedbackapi_customers",
+        given={"location": "SELECT id FROM feedbackapi_locations ORDER BY seq LIMIT 1"},
     ),
     PushCase("target-buenno", "buenno", "invitations", BUENNO_TOKEN, "buenno_invitations"),
 )

@@ -24,17 +24,23 @@ SHARE_OF_SEQUENTIAL = 0.25
 MOST_SECONDS = 5.0
 
 
-def singer_input(case: PushCase, records: int, path: Path) -> None:
+def singer_input(case: PushCase, records: int, db_path: Path, path: Path) -> None:
     """Write the stream's SCHEMA, ``records`` new people and a STATE to ``path``."""
+    with closing(sqlite3.connect(db_path)) as db:
+        given = {name: db.execute(query).fetchone()[0] for name, query in case.given.items()}
+    fields = ["email", *given]
     schema = {
         "type": "SCHEMA",
         "stream": case.stream,
         "key_properties": ["email"],
-        "schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+        "schema": {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in fields},
+        },
     }
     lines = [schema]
     lines += [
-        {"type": "RECORD", "stream": case.stream, "record": case.record(number)}
+        {"type": "RECORD", "stream": case.stream, "record": case.record(number, given)}
         for number in range(records)
     ]
     lines.append({"type": "STATE", "value": {"bookmarks": {"crm": records}}})
@@ -58,11 +64,11 @@ def bench_push(scale: Scale, workdir: Path) -> list[dict[str, t.Any]]:
         folder = workdir / case.target
         folder.mkdir(parents=True, exist_ok=True)
         input_file = folder / "input.singer"
-        singer_input(case, records, input_file)
         db_path = workdir / f"push-{case.platform}.db"
         with sandbox_for(
             workdir, db_path.stem, {case.platform: 5}, latency_ms=LATENCY_MS
         ) as server:
+            singer_input(case, records, db_path, input_file)
             config = {
                 "api_token": case.token,
                 "api_url": server.base_url(case.platform),

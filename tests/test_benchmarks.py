@@ -17,6 +17,9 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
     assert set(results) == {
         "meta",
         "throughput",
+        "latency",
+        "push",
+        "politeness",
         "memory",
         "requests",
         "incremental",
@@ -24,10 +27,24 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
     }
     assert {row["tap"] for row in results["throughput"]} == {"tap-buenno", "tap-feedbackapi"}
     assert all(row["tap_records_per_second"] > 0 for row in results["throughput"])
+    assert all(row["floor_cpu_share"] > 0 for row in results["throughput"])
+    assert {row["tap"] for row in results["latency"]} == {"tap-buenno", "tap-feedbackapi"}
+    assert all(row["latency_ms"] == 100 for row in results["latency"])
+    # Every pushed record arrived, with at least one call each: the API has no batch call.
+    pushes = {row["connector"]: row for row in results["push"]}
+    assert set(pushes) == {"target-buenno", "target-feedbackapi"}
+    assert all(row["arrived"] == row["records"] > 0 for row in pushes.values())
+    assert all(row["calls"] >= row["records"] for row in pushes.values())
+    politeness = results["politeness"]
+    assert politeness["records"] == politeness["customers"] > 0
+    assert politeness["max_in_flight"] == 2
     assert all(row["large_peak_rss_mb"] > 0 for row in results["memory"])
     assert results["hellocustomer_ceiling"]["stats"]["rate_limited"] == 0
     assert set(results["meta"]["section_seconds"]) == {
         "throughput",
+        "latency",
+        "push",
+        "politeness",
         "memory",
         "requests",
         "hellocustomer_ceiling",
@@ -46,6 +63,9 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
     output = capsys.readouterr().out
     assert "| requests tap-hellocustomer `responses`" in output
     assert "| rerun with nothing new tap-hellocustomer `responses`" in output
+    assert "| push target-feedbackapi `customers`" in output
+    assert "| politeness tap-feedbackapi `customers`" in output
+    assert "floor CPU share" in output
 
 
 @pytest.mark.parametrize(

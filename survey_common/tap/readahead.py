@@ -122,11 +122,6 @@ class ReadAhead:
         #: Requests sent (or being sent) ahead whose answers the walk did not take.
         self.wasted = 0
 
-    @property
-    def pending(self) -> int:
-        """How many answers are being fetched ahead or wait to be taken."""
-        return len(self._pending)
-
     def next(
         self, request: requests.PreparedRequest, upcoming: Sequence[requests.PreparedRequest]
     ) -> requests.Response:

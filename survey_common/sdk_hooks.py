@@ -11,7 +11,7 @@ a test instead.
 
 from __future__ import annotations
 
-from singer_sdk import Sink, Stream, Target
+from singer_sdk import RESTStream, Sink, Stream, Target
 from singer_sdk.plugin_base import PluginBase
 
 #: Private names, per singer-sdk class, that the suite overrides, calls or reads.
@@ -25,6 +25,10 @@ SDK_PRIVATE_NAMES: dict[type, tuple[str, ...]] = {
         "_stream_version",  # the version an ACTIVATE_VERSION message names
         "_write_activate_version_message",  # sent once a full table read is complete
         "_state_manager",  # dropped so that it is built again when a read turns unsorted
+    ),
+    RESTStream: (
+        "_prepare_request",  # called: the walk that reads pages ahead prepares them as the SDK does
+        "_request",  # called: one attempt (send, log its metric, validate), ahead or not
     ),
     Sink: (
         "_after_process_record",  # overridden: logs a taken record without its context

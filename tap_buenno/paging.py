@@ -125,6 +125,10 @@ class ReplyPages:
         #: Where each reply of the previous page starts, counted in answers from the window's start.
         self._answer_index: dict[t.Any, int] = {}
         self._answers_end = 0
+        #: The last page: its replies, the limit its envelope reported, the total.
+        self._last_length = 0
+        self._last_limit = asked_limit
+        self._total: int | None = None
 
     def read(
         self, replies: list[dict[str, t.Any]], total: int | None, limit: int | None
@@ -137,6 +141,7 @@ class ReplyPages:
             limit: The envelope's ``limit``, or None when it gave none.
         """
         limit = limit or self.asked_limit
+        self._last_length, self._last_limit, self._total = len(replies), limit, total
         if limit < self.asked_limit:
             self.learned.say_once(
                 "cap",
@@ -174,6 +179,29 @@ class ReplyPages:
         self.emitted += len(new)
         self._plan_next(len(replies), sum(counts), total, limit)
         return new
+
+    def upcoming(self, offset: int, count: int) -> list[int]:
+        """Return up to ``count`` offsets paging is sure to ask after the page at ``offset``.
+
+        Only while offsets count replies (or nothing has said otherwise) and the last page
+        was full, as long as the limit its envelope reported, short of a reported total:
+        each page then starts where the one before ends, and paging asks every offset,
+        the last page's length apart, while offsets and the replies read stay short of
+        the total. A short page, a page that made offsets suspect of counting answers,
+        or no total: nothing is predicted.
+        """
+        step, total = self._last_length, self._total
+        if (
+            self.done
+            or total is None
+            or self._suspect_short
+            or self.learned.counts_answers
+            or step == 0
+            or step < self._last_limit
+        ):
+            return []
+        ahead = range(1, count + 1)
+        return [offset + i * step for i in ahead if max(offset, self.emitted) + i * step < total]
 
     def _plan_next(self, length: int, answers: int, total: int | None, limit: int) -> None:
         """Set the next offset, and whether paging is done, after a page of ``length`` replies."""
@@ -227,6 +255,10 @@ class ReplyPaginator(BaseAPIPaginator[int]):
     def continue_if_empty(self, response: requests.Response) -> bool:
         """Go on past a page that yielded nothing only because its replies were read before."""
         return self.has_more(response)
+
+    def upcoming(self, count: int) -> list[int]:
+        """Return up to ``count`` offsets paging is sure to ask after the current one."""
+        return self.pages.upcoming(self.current_value, count)
 
     @override
     def get_next(self, response: requests.Response) -> int:

@@ -100,10 +100,26 @@ class ListPaginator(BaseAPIPaginator[tuple[int, int]]):
     more pages" to singer-sdk, and reading a page again must not read as a loop.
     """
 
-    def __init__(self, first_page: int, next_page: Callable[[], int | None]) -> None:
-        """Start at ``first_page``; ``next_page`` tells where to go, ``None`` to stop."""
+    def __init__(
+        self,
+        first_page: int,
+        next_page: Callable[[], int | None],
+        pages_ahead: Callable[[int, int], list[int]],
+    ) -> None:
+        """Start at ``first_page``; ``next_page`` tells where to go, ``None`` to stop.
+
+        ``pages_ahead(page, count)`` tells up to ``count`` pages sure to be read after ``page``.
+        """
         super().__init__(start_value=(first_page, 0))
         self._next_page = next_page
+        self._pages_ahead = pages_ahead
+
+    def upcoming(self, count: int) -> list[tuple[int, int]]:
+        """Return the tokens of up to ``count`` pages sure to be read after the current one."""
+        page, asked = self.current_value
+        return [
+            (ahead, asked + i) for i, ahead in enumerate(self._pages_ahead(page, count), start=1)
+        ]
 
     @override
     def has_more(self, response: requests.Response) -> bool:
@@ -157,6 +173,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         self._last_total: int | None = None
         self._largest_total: int | None = None
         self._largest_page = 0
+        self._last_page_full = False
         self._next_page: int | None = None
         #: Whether records read before may come again unrecognised (an unordered list
         #: stepped back): the distinct count then overstates, so only an empty page ends.
@@ -205,7 +222,7 @@ class FeedbackAPIStream(SurveyAPIStream):
     @override
     def get_new_paginator(self) -> ListPaginator:
         """Page from the first page, wherever the last answer says to go next."""
-        return ListPaginator(self.first_page, lambda: self._next_page)
+        return ListPaginator(self.first_page, lambda: self._next_page, self._pages_ahead)
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -294,6 +311,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         if total is not None:
             self._largest_total = max(total, self._largest_total or 0)
         self._largest_page = max(self._largest_page, len(records))
+        self._last_page_full = len(records) >= self.page_size
         ids = [_id_of(record) for record in records]
         if self._repeats_previous_page(ids):
             self._next_page = self._asked + 1
@@ -392,6 +410,22 @@ class FeedbackAPIStream(SurveyAPIStream):
         # singer-sdk 0.54 reads is_sorted once, when it builds the state manager: build
         # it again (the state itself lives in the tap's state and is kept).
         self._state_manager = None
+
+    def _pages_ahead(self, page: int, count: int) -> list[int]:
+        """Return up to ``count`` pages sure to be read after ``page``, the page asked next.
+
+        Only while the last page read was full and a total is known: each page then adds
+        at most the largest page's records, so every page after ``page`` that the
+        distinct records read so far plus that many per page cannot reach the total is
+        read. A short page (the end, or a total that counts more than the list), a list
+        whose count is uncertain, or no total: nothing is predicted.
+        """
+        total = None if self._count_uncertain else self._largest_total
+        if total is None or not self._last_page_full:
+            return []
+        size = max(self.page_size, self._largest_page)
+        read = self._frontier.distinct
+        return [page + i for i in range(1, count + 1) if read + i * size < total]
 
     def _page_after(self, had_records: bool) -> int | None:
         """Return the next page to read, or ``None`` when the API says the list is done."""

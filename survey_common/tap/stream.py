@@ -13,14 +13,15 @@ from __future__ import annotations
 import decimal
 import functools
 import typing as t
-import weakref
 from functools import cached_property
 from http import HTTPStatus
 
 import requests
+from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.pagination import SinglePagePaginator
 from typing_extensions import override
 
 from survey_common.http import errors as api_errors
@@ -28,12 +29,19 @@ from survey_common.http import retry
 from survey_common.http.ratelimit import MinIntervalLimiter
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from survey_common.tap.conform import RecordConformer
+from survey_common.tap.readahead import (
+    LockedWeakKeyDictionary,
+    PageAt,
+    PredictsPages,
+    ReadAhead,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
+    from singer_sdk.pagination import BaseAPIPaginator
 
     from survey_common.tap.tap import SurveyTap
 
@@ -68,11 +76,15 @@ class SurveyAPIStream(RESTStream[t.Any]):
         return None
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Set up the cache of decoded bodies, filled by ``validate_response``."""
+        """Set up the cache of decoded bodies, filled by ``validate_response``.
+
+        Pages read ahead are decoded on worker threads, so the cache is locked.
+        """
         super().__init__(*args, **kwargs)
-        self._decoded_bodies: weakref.WeakKeyDictionary[requests.Response, t.Any] = (
-            weakref.WeakKeyDictionary()
+        self._decoded_bodies: LockedWeakKeyDictionary[requests.Response, t.Any] = (
+            LockedWeakKeyDictionary()
         )
+        self._pool_sized = False
         #: Records on the last page parsed; paginators read it to spot the last page.
         self.last_page_length = 0
 
@@ -210,6 +222,86 @@ class SurveyAPIStream(RESTStream[t.Any]):
             yield from super().get_records(context)
         except SHAPE_ERRORS as exc:
             raise FatalAPIError(self._unexpected_shape(exc)) from exc
+
+    # Paging
+
+    @override
+    def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Walk the pages as singer-sdk does, with the next ones fetched ahead where known.
+
+        The walk is singer-sdk 0.54's ``RESTStream.request_records``: each page is asked
+        for as the paginator decides after the one before, counted, costed, parsed, and
+        the paginator advanced, ending on the paginator or an empty page. A paginator
+        that predicts its next tokens (``PredictsPages``) has their pages fetched on
+        worker threads meanwhile; a page is taken from there only when fetched for the
+        very request the walk makes (``survey_common.tap.readahead``).
+        """
+        paginator = self.get_new_paginator() or SinglePagePaginator()
+        limit = self.survey_tap.in_flight_limit
+        self._size_pool(limit.maximum)
+        reader = ReadAhead(self._request, self.request_decorator, context, workers=limit.maximum)
+        pages = 0
+        try:
+            with self.get_http_request_counter() as request_counter:
+                request_counter.with_context(context)
+                while not paginator.finished:
+                    # The pages ahead are prepared first: preparing the one asked now
+                    # last leaves the stream's request state as that page's.
+                    upcoming = [
+                        self._prepare_page(context, token)
+                        for token in self._upcoming(paginator, limit.bound)
+                    ]
+                    prepared_request = self._prepare_request(context=context, page=paginator)
+                    resp = reader.next(prepared_request, upcoming)
+                    self.survey_tap.last_answer = resp
+                    request_counter.increment()
+                    self.update_sync_costs(prepared_request, resp, context)
+                    records = iter(self.parse_response(resp))
+                    try:
+                        first_record = next(records)
+                    except StopIteration:
+                        if paginator.continue_if_empty(resp):
+                            paginator.advance(resp)
+                            continue
+                        self.log(
+                            "Pagination stopped after %d pages because no records were "
+                            "found in the last response",
+                            pages,
+                        )
+                        break
+                    yield first_record
+                    yield from records
+                    pages += 1
+                    paginator.advance(resp)
+        finally:
+            reader.close()
+            if reader.wasted:
+                self.logger.info(
+                    "Stream '%s': %d page(s) read ahead were not the ones paging asked for",
+                    self.name,
+                    reader.wasted,
+                )
+
+    def _size_pool(self, calls: int) -> None:
+        """Let the session keep a connection open for every call the tap may have in flight."""
+        if not self._pool_sized:
+            pool = HTTPAdapter(pool_maxsize=max(DEFAULT_POOLSIZE, calls))
+            self.requests_session.mount("https://", pool)
+            self.requests_session.mount("http://", pool)
+            self._pool_sized = True
+
+    @staticmethod
+    def _upcoming(paginator: BaseAPIPaginator[t.Any], count: int) -> list[t.Any]:
+        """Return the tokens the paginator is sure to ask after the current one, if it knows."""
+        if isinstance(paginator, PredictsPages):
+            return paginator.upcoming(count)
+        return []
+
+    def _prepare_page(self, context: Context | None, token: t.Any) -> requests.PreparedRequest:
+        """Prepare the request of the page at ``token`` as the walk would when it gets there."""
+        # singer-sdk reads nothing of the paginator here but its current token.
+        at_token = t.cast("BaseAPIPaginator[t.Any]", PageAt(token))
+        return self._prepare_request(context=context, page=at_token)
 
     def last_call(self) -> str:
         """Name the call whose answer is being read, with its status: ``GET /x (HTTP 200)``."""

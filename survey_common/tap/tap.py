@@ -15,6 +15,7 @@ the start (``survey_common.http.quiet_urls``).
 from __future__ import annotations
 
 import sys
+import threading
 import typing as t
 
 from singer_sdk import Tap
@@ -66,15 +67,27 @@ class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
     message_writer_class = BufferedMsgSpecWriter
     expected_failures = (FatalAPIError,)
 
-    #: The last answer any stream of the tap received, for errors about its shape.
-    last_answer: requests.Response | None = None
-
     @override
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Hide URL queries from urllib3's log before the first request can be logged."""
         quiet_urls.install()
+        self._answers = threading.local()
         super().__init__(*args, **kwargs)
         #: One bound on the calls in flight for every stream and partition of the run.
         self.in_flight_limit = InFlightLimit(
             int(self.config.get("max_concurrent_requests") or DEFAULT_MAX_CONCURRENT_REQUESTS)
         )
+
+    @property
+    def last_answer(self) -> requests.Response | None:
+        """The last answer a stream of the tap received on this thread, for errors about its shape.
+
+        Per thread: pages read ahead arrive on worker threads, while an error names the
+        answer the walk is reading, which the walk takes on its own thread.
+        """
+        return t.cast("requests.Response | None", getattr(self._answers, "response", None))
+
+    @last_answer.setter
+    def last_answer(self, response: requests.Response | None) -> None:
+        """Note the answer this thread received last."""
+        self._answers.response = response

@@ -144,13 +144,33 @@ def test_replies_pages_of_1000_and_answers_flattened_per_page(
     assert len(answers) == 3 * total
     assert len({(a["reply_id"], a["question_id"]) for a in answers}) == 3 * total
     sent = [query(r) for r in requests_mock.request_history if r.path.endswith("/replies")]
-    assert [(r["offset"], r["limit"]) for r in sent] == [
-        ("0", "1000"),
-        ("1000", "1000"),
-        ("2000", "1000"),
+    # Pages read ahead are in flight together: the order they reach the API is not the walk's.
+    assert sorted((int(r["offset"]), r["limit"]) for r in sent) == [
+        (0, "1000"),
+        (1000, "1000"),
+        (2000, "1000"),
     ]
     # One SCHEMA message per page for the flattened answers, not one per reply.
     assert len(output.schemas("reply_answers")) == 3
+
+
+@pytest.mark.parametrize(("total", "offsets"), [(10_000, 10), (10_500, 11)])
+def test_replies_read_ahead_ask_each_offset_once_and_none_past_the_total(
+    requests_mock: rm.Mocker, config: dict[str, t.Any], total: int, offsets: int
+) -> None:
+    def page(request: t.Any, context: t.Any) -> dict[str, t.Any]:
+        offset, limit = int(query(request)["offset"]), int(query(request)["limit"])
+        ids = range(offset + 1, min(offset + limit, total) + 1)
+        return {"replies": [reply(i) for i in ids], "total": str(total), "limit": str(limit)}
+
+    requests_mock.get(f"{API}/token-info", json={"api_token": {"name": "t", "forms": []}})
+    requests_mock.get(f"{API}/replies", json=page)
+
+    output = run_tap(TapBuenno, config)
+
+    assert [r["id"] for r in output.records("replies")] == list(range(1, total + 1))
+    sent = [int(query(r)["offset"]) for r in requests_mock.request_history if "/replies" in r.url]
+    assert sorted(sent) == [1000 * i for i in range(offsets)]
 
 
 def test_a_filter_on_replies_also_filters_their_answers(

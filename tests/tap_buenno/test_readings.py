@@ -119,7 +119,7 @@ def test_capped_reply_pages_are_all_read(
     output = run_tap(TapBuenno, config)
 
     assert [r["id"] for r in output.records("replies")] == list(range(1, 1_235))
-    assert reply_offsets(requests_mock) == [0, 500, 1_000]  # the total ends paging
+    assert sorted(reply_offsets(requests_mock)) == [0, 500, 1_000]  # the total ends paging
     assert caplog.text.count("answered limit=500 to a request for 1000 replies") == 1
 
 

@@ -48,7 +48,8 @@ def test_pages_of_100_until_the_total(
 
     assert [r["id"] for r in output.records("customers")] == [f"c{i:05d}" for i in range(count)]
     sent = calls(empty_api, "customers")
-    assert [c["page"] for c in sent] == pages
+    # Pages read ahead are in flight together: the order they reach the API is not the walk's.
+    assert sorted(c["page"] for c in sent) == pages
     assert {c["limit"] for c in sent} == {"100"}
     assert {c["sort_by"] for c in sent} == {"created-asc"}
 

@@ -110,7 +110,7 @@ def test_pages_counted_from_one_are_learned_and_nothing_is_lost(
     output = run_tap(TapFeedbackAPI, config)
 
     assert emitted(output) == [f"f{i:05d}" for i in range(250)]
-    assert [c["page"] for c in fake.params] == ["0", "1", "2", "3"]  # one repeat, then on
+    assert sorted(c["page"] for c in fake.params) == ["0", "1", "2", "3"]  # a repeat, then on
     assert caplog.text.count("other reading of feedbackapi.page-base") == 1
 
 
@@ -123,7 +123,7 @@ def test_pages_counted_from_zero_cost_nothing_more(
     output = run_tap(TapFeedbackAPI, config)
 
     assert emitted(output) == [f"f{i:05d}" for i in range(250)]
-    assert [c["page"] for c in fake.params] == ["0", "1", "2"]
+    assert sorted(c["page"] for c in fake.params) == ["0", "1", "2"]
     assert "ours reading of feedbackapi.page-base" in caplog.text
 
 
@@ -187,7 +187,7 @@ def test_a_total_counting_everything_costs_one_empty_page(
     output = run_tap(TapFeedbackAPI, config)
 
     assert emitted(output) == [f"f{i:05d}" for i in range(150)]
-    assert [c["page"] for c in fake.params] == ["0", "1", "2"]
+    assert sorted(c["page"] for c in fake.params) == ["0", "1", "2"]
 
 
 def delete_at_second_page(count: int, before: int = 1) -> t.Callable[[int, FakeList], None]:

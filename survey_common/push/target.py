@@ -14,11 +14,12 @@ API needs:
   so a rerun from it never pushes an accepted record again. Each STATE is held with
   its position in the input (the records read before it) and passed on as soon as
   every push before that position finished (by the worker that finished the last one,
-  or as the STATE is read); only then does singer-sdk see it as its latest state, so whatever makes singer-sdk write
-  its state (a drain, a termination signal) writes one that is safe. Pushes that are
-  not idempotent are also written to the push journal before they are sent, with
-  their position, and a STATE passed on forgets only those before it, so that a run
-  killed before its next STATE does not send them again when rerun from the last one.
+  or as the STATE is read); only then does singer-sdk see it as its latest state, so
+  whatever makes singer-sdk write its state (a drain, a termination signal) writes one
+  that is safe. Pushes that are not idempotent are also written to the push journal
+  before they are sent, with their position, and a STATE passed on forgets only those
+  before it, so that a run killed before its next STATE does not send them again when
+  rerun from the last one.
   Sinks that batch hold the state back until the batch before it was sent: when a full
   batch is sent and nothing else is pending, at the next STATE that finds nothing
   pending, or at the end.

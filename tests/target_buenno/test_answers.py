@@ -15,10 +15,10 @@ if t.TYPE_CHECKING:
 
     import requests_mock as rm
 
+
 def one_at_a_time(config: dict[str, t.Any]) -> dict[str, t.Any]:
     """The settings with one push at a time: the mocked answers come in input order."""
     return {**config, "max_concurrent_requests": 1}
-
 
 
 def test_409_counts_as_already_present_not_as_an_error(

@@ -18,10 +18,10 @@ if t.TYPE_CHECKING:
 LOCATIONS = f"{API}/locations"
 REQUESTS = f"{API}/feedback-request"
 
+
 def one_at_a_time(config: dict[str, t.Any]) -> dict[str, t.Any]:
     """The settings with one push at a time: the mocked answers come in input order."""
     return {**config, "max_concurrent_requests": 1}
-
 
 
 def feedback_request(**values: t.Any) -> dict[str, t.Any]:

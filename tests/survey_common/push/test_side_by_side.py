@@ -74,7 +74,7 @@ class SlowAPI:
             status, body = self._answer(request)
         response = requests.Response()
         response.status_code = status
-        response._content = json.dumps(body).encode()  # noqa: SLF001 - a response built by hand
+        response._content = json.dumps(body).encode()
         response.headers["Content-Type"] = "application/json"
         response.encoding = "utf-8"
         response.url = str(request.url)

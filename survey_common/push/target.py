@@ -364,10 +364,10 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         self._pass_on_states()
 
     def _pass_on_states(self) -> None:
-        """Make the latest state whose pushes all finished singer-sdk's, and write it.
+        """Make each state whose pushes all finished singer-sdk's in turn, and write it.
 
-        It is written at once unless a batching sink holds records not yet sent: then
-        singer-sdk writes it after sending them, or a later call here does.
+        Each is written at once unless a batching sink holds records not yet sent: then
+        singer-sdk writes the latest after sending them, or a later call here does.
         """
         pool = self.__dict__.get("pool")
         with self._state_lock:
@@ -375,10 +375,15 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
                 pool is None or pool.settled_before(self._held_states[0][0])
             ):
                 self._latest_mark, self._latest_state = self._held_states.popleft()
-            if not self._latest_state or self._latest_state == self._last_state_written:
-                return
-            if not any(sink.current_size for sink in self.push_sinks):
-                self._write_state_message(copy.deepcopy(self._latest_state))
+                self._write_latest_state_unless_pending()
+            self._write_latest_state_unless_pending()
+
+    def _write_latest_state_unless_pending(self) -> None:
+        """Write singer-sdk's latest state, unless written or a batching sink holds records."""
+        if not self._latest_state or self._latest_state == self._last_state_written:
+            return
+        if not any(sink.current_size for sink in self.push_sinks):
+            self._write_state_message(copy.deepcopy(self._latest_state))
 
     @override
     def _write_state_message(self, state: dict[str, t.Any]) -> None:

@@ -34,7 +34,7 @@ def test_a_feedback_request_is_sent_with_due_in_iso_8601_utc(
     requests_mock.post(REQUESTS, json={"id": "gd7TdO"})
 
     push(
-        {**config, "default_location": "re4SWf"},
+        one_at_a_time({**config, "default_location": "re4SWf"}),
         tmp_path,
         "feedback_requests",
         feedback_request(
@@ -88,7 +88,7 @@ def test_a_due_refused_as_iso_8601_is_resent_as_epoch_seconds_once(
     ask = {"subscriber": "gse4Ry", "template": "dfar5V", "location": "re4SWf"}
 
     run = push(
-        one_at_a_time(one_at_a_time(config)),
+        one_at_a_time(config),
         tmp_path,
         "feedback_requests",
         feedback_request(**ask, due="2024-12-13T00:00:00Z"),

@@ -34,7 +34,8 @@ SDK_PRIVATE_NAMES: dict[type, tuple[str, ...]] = {
         "_after_process_record",  # overridden: logs a taken record without its context
     ),
     Target: (
-        "_latest_state",  # the STATE held until nothing is pending
+        "_assert_line_requires",  # a STATE held by the push targets is checked as the SDK does
+        "_latest_state",  # set only to a STATE whose pushes before it all finished
         "_process_record_message",  # overridden: a STATE held passes once a batch is sent
         "_process_state_message",  # overridden: a STATE waits behind pending pushes
         "_write_state_message",  # overridden: the STATE written last is not written again

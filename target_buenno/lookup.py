@@ -43,6 +43,15 @@ def _phone_digits(value: t.Any) -> str:
     return "".join(char for char in text if char.isdigit())
 
 
+def same_key(name: str, value: t.Any) -> str:
+    """An identifying field as ``same_value`` compares it, so that equal ones are one key."""
+    if name == "email":
+        return str(value).strip().casefold()
+    if name == "phone":
+        return _phone_digits(value)
+    return str(value).strip()
+
+
 def same_value(name: str, listed: t.Any, sent: str) -> bool:
     """Tell whether a listed invitation's field is the value the POST sent.
 
@@ -51,11 +60,7 @@ def same_value(name: str, listed: t.Any, sent: str) -> bool:
     """
     if listed is None:
         return False
-    if name == "email":
-        return str(listed).strip().casefold() == sent.casefold()
-    if name == "phone":
-        return _phone_digits(listed) == _phone_digits(sent)
-    return str(listed).strip() == sent
+    return same_key(name, listed) == same_key(name, sent)
 
 
 def is_same_invitation(listed: Mapping[str, t.Any], form: Mapping[str, str]) -> bool:

@@ -14,7 +14,7 @@ from survey_common.push.report import Outcome, RecordRejectedError
 from survey_common.push.sink import RecordPushSink
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from survey_common.timestamps import UTC, parse_timestamp
-from target_buenno.lookup import LookupFailedError, find_invitation
+from target_buenno.lookup import IDENTIFYING, LookupFailedError, find_invitation, same_key
 
 if t.TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
@@ -72,6 +72,19 @@ class InvitationsSink(RecordPushSink):
             return [(form_id, "pf_external_id", form["pf_external_id"])]
         return [
             (form_id, name, form[name].casefold()) for name in ("email", "phone") if name in form
+        ]
+
+    def flight_keys(self, request: PushRequest) -> Iterable[Hashable]:
+        """Every contact the invitation is recognised by, in its form, as a look-up compares them.
+
+        A record with an external id is deduplicated on that id alone, but a lost
+        answer is looked up by email and phone too: one person's invitations to a form
+        go one at a time, in input order.
+        """
+        form = request.form or {}
+        form_id = form.get("form_id")
+        return [
+            (form_id, name, same_key(name, form[name])) for name in IDENTIFYING if form.get(name)
         ]
 
     def deliver(self, request: PushRequest) -> Outcome:

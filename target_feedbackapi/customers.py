@@ -62,6 +62,13 @@ def same(name: str, answered: t.Any, wanted: t.Any) -> bool:
     return bool(answered == wanted)
 
 
+def same_key(name: str, value: t.Any) -> str:
+    """A contact as ``same`` compares it: emails without case, mobile numbers by their digits."""
+    if name == "email":
+        return str(value).casefold()
+    return _digits(value)
+
+
 def _digits(value: t.Any) -> str:
     return "".join(char for char in str(value) if char.isdigit())
 
@@ -152,6 +159,16 @@ class CustomersSink(RecordPushSink):
                 )
             )
         ]
+
+    def flight_keys(self, request: PushRequest) -> Iterable[Hashable]:
+        """The email address and the mobile number: one person's records go one at a time.
+
+        Each is looked up before it is written; two records of one person side by side
+        could both find nobody and create the person twice, and the last values given
+        must be the ones kept.
+        """
+        body = request.json
+        return [(name, same_key(name, body[name])) for name in _CONTACTS if name in body]
 
     # Delivery
 

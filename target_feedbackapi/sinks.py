@@ -6,6 +6,7 @@ Customers, which take a look-up and updates, have a module of their own (``custo
 from __future__ import annotations
 
 import dataclasses
+import threading
 import typing as t
 from datetime import datetime
 from http import HTTPStatus
@@ -64,6 +65,7 @@ class FeedbackRequestsSink(RecordPushSink):
         """Send ``due`` as ISO 8601 first, until an answer shows the API wants epoch seconds."""
         super().__init__(*args, **kwargs)
         self.due_forms: tuple[DueForm, DueForm] = ("ISO 8601", "epoch seconds")
+        self._learning = threading.Lock()
 
     def build_request(self, record: dict[str, t.Any]) -> PushRequest:
         """``due`` as ISO 8601 in UTC, as the document describes it (``deliver`` may resend)."""
@@ -98,15 +100,25 @@ class FeedbackRequestsSink(RecordPushSink):
                 response.status_code,
             )
         if response.ok:
-            self.due_forms = (second, first)
-            self.logger.warning(
-                "FeedbackAPI refused a feedback request's due as %s and took it as %s: "
-                "due is sent as %s from now on",
-                first,
-                second,
-                second,
-            )
+            self._learned(first, second)
         return self.outcome_of(request, response)
+
+    def _learned(self, refused: DueForm, taken: DueForm) -> None:
+        """Send ``due`` as ``taken`` from now on, and say so once.
+
+        Requests on their way side by side may each learn it; the first one tells.
+        """
+        with self._learning:
+            if self.due_forms[0] == taken:
+                return
+            self.due_forms = (taken, refused)
+        self.logger.warning(
+            "FeedbackAPI refused a feedback request's due as %s and took it as %s: "
+            "due is sent as %s from now on",
+            refused,
+            taken,
+            taken,
+        )
 
     def dedupe_keys(self, request: PushRequest) -> Iterable[Hashable]:
         """The same customer, template, location and due time."""

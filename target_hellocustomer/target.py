@@ -32,6 +32,8 @@ class TargetHelloCustomer(PushTarget):
     platform_name = "Hello Customer"
     schema_folder = "hellocustomer"
     sink_classes = (RespondentsSink, AnswersSink)
+    # One call a second for the whole process: pushes side by side would only queue.
+    concurrent_pushes = False
 
     config_jsonschema = th.PropertiesList(
         *push_settings(CONNECTION_SETTINGS, journal_default=DEFAULT_JOURNAL_PATH),

@@ -46,11 +46,13 @@ if t.TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Pending:
-    """A vetted record waiting in the batch: the record as received, its push and its keys."""
+    """A vetted record waiting in the batch: the record as received, its push, keys and position."""
 
     record: dict[str, t.Any]
     request: PushRequest
     keys: frozenset[Hashable]
+    #: The record's position in the input, for the push journal.
+    position: int
 
 
 class BatchPushSink(PushSinkBase, BatchSink):
@@ -75,7 +77,8 @@ class BatchPushSink(PushSinkBase, BatchSink):
         except RecordRejectedError as rejection:
             self.report.reject(self.stream_name, record, rejection)
             return
-        pending = Pending(record, request, frozenset(self.dedupe_keys(request)))
+        keys = frozenset(self.dedupe_keys(request))
+        pending = Pending(record, request, keys, self.push_target.position)
         context.setdefault("pending", []).append(pending)
 
     @override
@@ -89,7 +92,7 @@ class BatchPushSink(PushSinkBase, BatchSink):
                 continue
             claimed |= pending.keys
             try:
-                journaled = self.check_journal(pending.keys)
+                journaled = self.check_journal(dict.fromkeys(pending.keys, pending.position))
             except RecordRejectedError as rejection:
                 self.report.reject(self.stream_name, pending.record, rejection)
                 continue
@@ -140,9 +143,9 @@ class BatchPushSink(PushSinkBase, BatchSink):
         """Send one call for ``group`` (records of one path) and settle each of its records."""
         path = group[0].request.path
         request = PushRequest("POST", path, json=[pending.request.json for pending in group])
-        keys = frozenset().union(*(pending.keys for pending in group))
+        positions = {key: pending.position for pending in group for key in pending.keys}
         try:
-            with self.journaled(keys) as delivery:
+            with self.journaled(positions) as delivery:
                 response = self.client.send(request, idempotent=self.idempotent)
                 outcome = self.outcome_of(request, response)
                 refused = self.refused_in(response, group)

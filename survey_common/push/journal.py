@@ -15,18 +15,22 @@ taken). A rerun that meets a record whose keys are:
   reason, instead of sending it again.
 
 Only pushes after the last STATE passed on matter (a rerun starts from that state).
-Each row belongs to the run that wrote it, and a run that meets the record of an
-earlier run's row takes the row over; each time a run passes on a STATE it deletes its
-own rows, which that state covers. Rows of an earlier run stay until their record comes
-again: the tap's rerun passes on the saved state before it sends the records after it,
-so that first STATE must not delete them. The file stays as small as the records
-between two states.
+Each row belongs to the run that wrote it, and to its record's position in that run's
+input; a run that meets the record of an earlier run's row takes the row over. Each
+time a run passes on a STATE it deletes its own rows of the records before that STATE,
+which the state covers; records after it may be on their way already (pushes run side
+by side), and keep theirs. Rows of an earlier run stay until their record comes again:
+the tap's rerun passes on the saved state before it sends the records after it, so that
+first STATE must not delete them. The file stays as small as the records between two
+states.
 
 Table ``journal(stream, key, sent, run, at)``: ``key`` is the keyed digest of the
 push's key (``survey_common.push.keyed_sqlite``: a record's key holds its email or phone
 number, which the journal need not know), ``sent`` 0 while the push is on its way and
-1 once answered, ``run`` a random id of the run that wrote the row, ``at`` ISO 8601 in
-UTC. The file is owner-only.
+1 once answered, ``run`` a random id of the run that wrote the row and the record's
+position in its input (``<id>:<position>``, the position in twelve digits so that rows
+compare in input order), ``at`` ISO 8601 in UTC. The file is owner-only; several
+threads share one connection, one statement at a time (``KeyedSqlite.lock``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import datetime as dt
 import enum
 import logging
 import sqlite3
+import threading
 import typing as t
 import uuid
 import weakref
@@ -43,10 +48,13 @@ from survey_common.push.keyed_sqlite import KeyedSqlite, open_keyed
 from survey_common.timestamps import UTC, to_iso_utc
 
 if t.TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable
+    from collections.abc import Hashable, Iterable, Mapping
     from pathlib import Path
 
 _logger = logging.getLogger(__name__)
+
+#: Digits of a record's position in the ``run`` column: positions compare as text.
+_POSITION_DIGITS = 12
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -86,18 +94,20 @@ class PushJournal:
         self._logger = logger
         self._run = uuid.uuid4().hex
         self._file: KeyedSqlite | None = None
+        self._opening = threading.Lock()
 
     @property
     def _keyed(self) -> KeyedSqlite:
-        if self._file is None:
-            keyed = open_keyed(self.path, _SCHEMA, table="journal", logger=self._logger)
-            # WAL with synchronous=NORMAL: a commit survives the process being killed at
-            # any point, without a disk flush per push.
-            keyed.connection.execute("PRAGMA journal_mode=WAL")
-            keyed.connection.execute("PRAGMA synchronous=NORMAL")
-            weakref.finalize(self, keyed.close)
-            self._file = keyed
-        return self._file
+        with self._opening:  # the first pushes of a run may come from several threads
+            if self._file is None:
+                keyed = open_keyed(self.path, _SCHEMA, table="journal", logger=self._logger)
+                # WAL with synchronous=NORMAL: a commit survives the process being killed
+                # at any point, without a disk flush per push.
+                keyed.connection.execute("PRAGMA journal_mode=WAL")
+                keyed.connection.execute("PRAGMA synchronous=NORMAL")
+                weakref.finalize(self, keyed.close)
+                self._file = keyed
+            return self._file
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -109,39 +119,45 @@ class PushJournal:
         if not encoded:
             return None
         marks = ",".join("?" * len(encoded))
-        row = self._db.execute(
-            f"SELECT MAX(sent) FROM journal WHERE stream = ? AND key IN ({marks})",  # noqa: S608 - placeholders only
-            (stream, *encoded),
-        ).fetchone()
+        with self._keyed.lock:
+            row = self._db.execute(
+                f"SELECT MAX(sent) FROM journal WHERE stream = ? AND key IN ({marks})",  # noqa: S608 - placeholders only
+                (stream, *encoded),
+            ).fetchone()
         if row is None or row[0] is None:
             return None
         return Journaled.SENT if row[0] else Journaled.SENDING
 
-    def sending(self, stream: str, keys: Iterable[Hashable]) -> None:
+    def sending(self, stream: str, positions: Mapping[Hashable, int]) -> None:
         """Record, durably and before the request leaves, that a push is on its way.
 
+        ``positions`` maps each key of the push to its record's position in the input.
         Also takes over the row of an earlier run's push that never got its answer.
         """
-        self._write(stream, keys, sent=False)
+        self._write(stream, positions, sent=False)
 
-    def sent(self, stream: str, keys: Iterable[Hashable]) -> None:
+    def sent(self, stream: str, positions: Mapping[Hashable, int]) -> None:
         """Record that the platform answered a push; also takes over an earlier run's row."""
-        self._write(stream, keys, sent=True)
+        self._write(stream, positions, sent=True)
 
     def forget(self, stream: str, keys: Iterable[Hashable]) -> None:
         """Drop a push that provably changed nothing, so that a rerun may send it."""
-        with self._db as connection:
-            connection.executemany(
-                "DELETE FROM journal WHERE stream = ? AND key = ?",
-                [(stream, self._keyed.digest(key)) for key in keys],
-            )
+        rows = [(stream, self._keyed.digest(key)) for key in keys]
+        with self._keyed.lock, self._db as connection:
+            connection.executemany("DELETE FROM journal WHERE stream = ? AND key = ?", rows)
 
-    def clear(self) -> None:
-        """Drop this run's rows: a STATE after all of them was passed on."""
+    def clear(self, before: int | None = None) -> None:
+        """Drop this run's rows of the records before position ``before`` (None: all of them).
+
+        A STATE passed on covers every record before it, and none after it.
+        """
         if self._file is None:
             return  # this run wrote nothing, and took over nothing
-        with self._db as connection:
-            connection.execute("DELETE FROM journal WHERE run = ?", (self._run,))
+        upper = f"{self._run};" if before is None else self._tag(before)
+        with self._keyed.lock, self._db as connection:
+            connection.execute(
+                "DELETE FROM journal WHERE run >= ? AND run < ?", (f"{self._run}:", upper)
+            )
 
     def close(self) -> None:
         """Close the file, if it was opened; every change was committed already."""
@@ -149,11 +165,19 @@ class PushJournal:
             self._file.close()
             self._file = None
 
-    def _write(self, stream: str, keys: Iterable[Hashable], *, sent: bool) -> None:
+    def _tag(self, position: int) -> str:
+        """The ``run`` column of this run's row for the record at ``position``."""
+        return f"{self._run}:{position:0{_POSITION_DIGITS}d}"
+
+    def _write(self, stream: str, positions: Mapping[Hashable, int], *, sent: bool) -> None:
         at = to_iso_utc(dt.datetime.now(tz=UTC))
-        with self._db as connection:
+        rows = [
+            (stream, self._keyed.digest(key), int(sent), self._tag(position), at)
+            for key, position in positions.items()
+        ]
+        with self._keyed.lock, self._db as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO journal (stream, key, sent, run, at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(stream, self._keyed.digest(key), int(sent), self._run, at) for key in keys],
+                rows,
             )

@@ -16,7 +16,9 @@ digest in one transaction, keeping every row and its times, and the file is then
 rewritten (``VACUUM``) so that no page still holds the old text.
 
 A connection may be closed by the garbage collector from another thread (seen in
-the test suite), hence ``check_same_thread=False``.
+the test suite), hence ``check_same_thread=False``; and pushes run side by side on
+worker threads, which share the one connection one statement or transaction at a time
+(``KeyedSqlite.lock``), so that one thread's commit never ends another's transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import json
 import logging
 import secrets
 import sqlite3
+import threading
 import typing as t
 
 from survey_common.push.private_files import create_private, tighten_sqlite_side_files
@@ -63,6 +66,8 @@ class KeyedSqlite:
         """Wrap an open connection and the file's own digest secret."""
         self.connection = connection
         self._secret = secret
+        #: Held around each use of the connection: worker threads share it.
+        self.lock = threading.RLock()
 
     def digest(self, key: Hashable) -> str:
         """Return the stored form of a push key: its keyed digest, in hex."""
@@ -73,7 +78,8 @@ class KeyedSqlite:
 
     def close(self) -> None:
         """Close the connection; every change was committed already."""
-        self.connection.close()
+        with self.lock:
+            self.connection.close()
 
 
 def open_keyed(

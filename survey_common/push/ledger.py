@@ -13,7 +13,8 @@ never does.
 Each stream's keys are a ``MutableSet`` (``LedgerKeys``) that the target returns from
 ``PushTarget.pushed_keys``, so the sinks ask it as they ask the in-memory set of a run.
 What is added is committed at once, a batch's keys in one transaction, so a run that
-dies keeps the record of what it pushed.
+dies keeps the record of what it pushed. Pushes running side by side share the file's
+one connection, one statement or transaction at a time (``KeyedSqlite.lock``).
 
 Table ``pushed(stream, key, pushed_at)``: ``key`` is the keyed digest of the push's
 key (``survey_common.push.keyed_sqlite``), never the email address it was made from; the
@@ -28,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+import threading
 import typing as t
 import weakref
 from collections.abc import Hashable, MutableSet
@@ -107,7 +109,7 @@ class Ledger:
         the dead-letter file marks uncertain once it is known not to have arrived: the
         file holds digests, so a row cannot be found by the address written in it.
         """
-        with self._connection as connection:
+        with self.lock, self._connection as connection:
             deleted = connection.execute(
                 "DELETE FROM pushed WHERE stream = ? AND key = ?", (stream, self.digest(key))
             ).rowcount
@@ -119,8 +121,13 @@ class Ledger:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The open SQLite connection, for the stream sets."""
+        """The open SQLite connection, for the stream sets; use it holding ``lock``."""
         return self._connection
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held around each use of the connection, which worker threads share."""
+        return self._file.lock
 
 
 class LedgerKeys(MutableSet[Hashable]):
@@ -136,7 +143,7 @@ class LedgerKeys(MutableSet[Hashable]):
         self._ledger = ledger
         self._stream = stream
         self._in_force_since = self._cutoff(resend_after_days)
-        with ledger.connection as connection:
+        with ledger.lock, ledger.connection as connection:
             connection.execute(
                 "DELETE FROM pushed WHERE stream = ? AND pushed_at < ?",
                 (stream, self._in_force_since),
@@ -158,27 +165,30 @@ class LedgerKeys(MutableSet[Hashable]):
         """Tell whether a push with this key is in force."""
         if not isinstance(key, tuple):
             return False
-        row = self._ledger.connection.execute(
-            "SELECT 1 FROM pushed WHERE stream = ? AND key = ? AND pushed_at >= ?",
-            (self._stream, self._ledger.digest(key), self._in_force_since),
-        ).fetchone()
+        with self._ledger.lock:
+            row = self._ledger.connection.execute(
+                "SELECT 1 FROM pushed WHERE stream = ? AND key = ? AND pushed_at >= ?",
+                (self._stream, self._ledger.digest(key), self._in_force_since),
+            ).fetchone()
         return row is not None
 
     def __iter__(self) -> Iterator[Hashable]:
         """Yield the digest of every key in force: the file does not hold the keys themselves."""
-        rows = self._ledger.connection.execute(
-            "SELECT key FROM pushed WHERE stream = ? AND pushed_at >= ?",
-            (self._stream, self._in_force_since),
-        )
+        with self._ledger.lock:
+            rows = self._ledger.connection.execute(
+                "SELECT key FROM pushed WHERE stream = ? AND pushed_at >= ?",
+                (self._stream, self._in_force_since),
+            ).fetchall()
         for (digest,) in rows:
             yield str(digest)
 
     def __len__(self) -> int:
         """Count the keys in force."""
-        row = self._ledger.connection.execute(
-            "SELECT COUNT(*) FROM pushed WHERE stream = ? AND pushed_at >= ?",
-            (self._stream, self._in_force_since),
-        ).fetchone()
+        with self._ledger.lock:
+            row = self._ledger.connection.execute(
+                "SELECT COUNT(*) FROM pushed WHERE stream = ? AND pushed_at >= ?",
+                (self._stream, self._in_force_since),
+            ).fetchone()
         return int(row[0])
 
     def add(self, value: Hashable) -> None:
@@ -188,7 +198,7 @@ class LedgerKeys(MutableSet[Hashable]):
     def update(self, keys: Iterable[Hashable]) -> None:
         """Record pushes made now, in one transaction."""
         pushed_at = to_iso_utc(self._ledger.now())
-        with self._ledger.connection as connection:
+        with self._ledger.lock, self._ledger.connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO pushed (stream, key, pushed_at) VALUES (?, ?, ?)",
                 [(self._stream, self._ledger.digest(key), pushed_at) for key in keys],

@@ -4,12 +4,14 @@ Every record ends in exactly one of three outcomes: accepted by the platform, al
 present there (the platform said so, or the same person came earlier in the run), or
 rejected (bad input, or refused by the platform). Rejected records go to the
 dead-letter file with their reason; the counts end the run as one summary line per
-stream, and decide its exit code when ``fail_on_rejected`` is set.
+stream, and decide its exit code when ``fail_on_rejected`` is set. Pushes running side
+by side report from their worker threads, one at a time.
 """
 
 from __future__ import annotations
 
 import enum
+import threading
 import typing as t
 from dataclasses import dataclass
 
@@ -74,21 +76,28 @@ class RunReport:
         self.dead_letter = dead_letter
         self._logger = logger
         self.tallies: dict[str, StreamTally] = {}
+        self._lock = threading.RLock()
 
     def tally(self, stream: str) -> StreamTally:
         """Return the counts of a stream, starting at zero."""
-        return self.tallies.setdefault(stream, StreamTally())
+        with self._lock:
+            return self.tallies.setdefault(stream, StreamTally())
 
     def count(self, stream: str, outcome: Outcome) -> None:
         """Count a record the platform accepted or already had."""
-        tally = self.tally(stream)
-        if outcome is Outcome.ACCEPTED:
-            tally.accepted += 1
-        else:
-            tally.already_present += 1
+        with self._lock:
+            tally = self.tally(stream)
+            if outcome is Outcome.ACCEPTED:
+                tally.accepted += 1
+            else:
+                tally.already_present += 1
 
     def reject(self, stream: str, record: Mapping[str, t.Any], error: RecordRejectedError) -> None:
         """Count a rejected record, write it to the dead-letter file and log why."""
+        with self._lock:
+            self._reject(stream, record, error)
+
+    def _reject(self, stream: str, record: Mapping[str, t.Any], error: RecordRejectedError) -> None:
         tally = self.tally(stream)
         tally.rejected += 1
         tally.uncertain += error.uncertain
@@ -114,6 +123,10 @@ class RunReport:
 
     def log_summary(self) -> None:
         """Log one line per stream with its counts, and where rejected records went."""
+        with self._lock:
+            self._log_summary()
+
+    def _log_summary(self) -> None:
         for stream, tally in self.tallies.items():
             self._logger.info("Stream '%s': %s", stream, tally.summary())
         if self.rejected:

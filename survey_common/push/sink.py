@@ -19,7 +19,10 @@ without a state for what was pushed. Only failures that no later record can esca
 run, after the summary.
 
 ``PushSinkBase`` holds steps 1 to 5 for any kind of sink; ``RecordPushSink`` pushes
-each record as it comes. A batching target derives its sink from ``PushSinkBase`` and
+each record as it comes: it vets the record (steps 1 and 2) as it is read, and hands
+steps 3 to 5 to the target's pool of pushes (``survey_common.push.pool``), which runs
+several side by side but never two that share a key (``dedupe_keys`` and
+``flight_keys``). A batching target derives its sink from ``PushSinkBase`` and
 singer-sdk's ``BatchSink`` instead, vetting records in ``process_record`` and sending
 them in ``process_batch``.
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import functools
 import json
 import typing as t
 from dataclasses import dataclass
@@ -43,7 +47,7 @@ from survey_common.push.report import Outcome, RecordRejectedError
 from survey_common.push.schema import PushSchema
 
 if t.TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable, Iterator, Sequence
+    from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 
     import requests
     from singer_sdk import Target
@@ -137,6 +141,16 @@ class PushSinkBase(Sink):
         with either one finds the person already pushed.
         """
 
+    def flight_keys(self, request: PushRequest) -> Iterable[Hashable]:
+        """Return keys, beyond ``dedupe_keys``, that two pushes must never have in flight together.
+
+        None by default. A sink whose pushes look a person up before writing names the
+        person's contacts here, so that two records of one person are pushed one after
+        the other, in input order.
+        """
+        del request
+        return ()
+
     def outcome_of(self, request: PushRequest, response: requests.Response) -> Outcome:
         """Judge an answer that is not a retriable failure: 2xx accepts, anything else rejects.
 
@@ -180,8 +194,10 @@ class PushSinkBase(Sink):
         return None if self.idempotent else self.push_target.journal
 
     @contextlib.contextmanager
-    def journaled(self, keys: frozenset[Hashable]) -> Iterator[Delivery]:
+    def journaled(self, positions: Mapping[Hashable, int]) -> Iterator[Delivery]:
         """Send one call inside the journal's protocol, for a single record or a batch alike.
+
+        ``positions`` maps each key the call sends to its record's position in the input.
 
         The keys are noted as on their way before the call. A call that may have
         reached the server without an answer (``UncertainDeliveryError``) leaves them
@@ -191,9 +207,10 @@ class PushSinkBase(Sink):
         call created (``Delivery.created``, all of them unless the block says fewer)
         are pushed and noted as sent; the others are forgotten.
         """
+        keys = frozenset(positions)
         journal = self.journal
         if journal is not None:
-            journal.sending(self.stream, keys)
+            journal.sending(self.stream, positions)
         delivery = Delivery(keys)
         try:
             yield delivery
@@ -206,16 +223,17 @@ class PushSinkBase(Sink):
             raise
         self.pushed_keys |= delivery.created
         if journal is not None:
-            journal.sent(self.stream, delivery.created)
+            journal.sent(self.stream, {key: positions[key] for key in delivery.created})
             if refused := keys - delivery.created:
                 journal.forget(self.stream, refused)
 
-    def check_journal(self, keys: Iterable[Hashable]) -> Outcome | None:
+    def check_journal(self, positions: Mapping[Hashable, int]) -> Outcome | None:
         """Settle a push that an earlier, killed run sent already; None when it did not.
 
         A push the journal holds as sent is already present; one it holds as on its way
         may have arrived, and is rejected as uncertain. Either way the row passes to this
-        run, so that the next STATE this run passes on forgets it.
+        run, at the record's position, so that the next STATE this run passes on after
+        it forgets it.
 
         Raises:
             RecordRejectedError: the push was on its way when the earlier run stopped.
@@ -223,15 +241,14 @@ class PushSinkBase(Sink):
         journal = self.journal
         if journal is None:
             return None
-        keys = list(keys)
-        status = journal.status(self.stream, keys)
+        status = journal.status(self.stream, positions)
         if status is None:
             return None
-        self.pushed_keys |= set(keys)
+        self.pushed_keys |= set(positions)
         if status is Journaled.SENT:
-            journal.sent(self.stream, keys)
+            journal.sent(self.stream, positions)
             return Outcome.ALREADY_PRESENT
-        journal.sending(self.stream, keys)
+        journal.sending(self.stream, positions)
         raise RecordRejectedError(INTERRUPTED_REASON, uncertain=True)
 
     def from_record_or_setting(self, record: dict[str, t.Any], field: str, setting: str) -> str:
@@ -285,21 +302,25 @@ class PushSinkBase(Sink):
                 ", ".join(sorted(unused)),
             )
 
-    def push(self, record: dict[str, t.Any]) -> Outcome:
-        """Vet, deduplicate, send and judge one record.
+    def push(self, request: PushRequest, keys: frozenset[Hashable], position: int) -> Outcome:
+        """Deduplicate, send and judge one vetted record (steps 3 to 5).
+
+        Args:
+            request: The record's push, from ``vet``.
+            keys: Its ``dedupe_keys``.
+            position: The record's position in the input, for the journal.
 
         Raises:
             RecordRejectedError: the record was not taken (and may be uncertain).
             PushStoppedError: the run cannot go on.
         """
-        request = self.vet(record)
-        keys = set(self.dedupe_keys(request))
         if self.already_pushed(keys):
             return Outcome.ALREADY_PRESENT
-        if (journaled := self.check_journal(keys)) is not None:
+        positions = dict.fromkeys(keys, position)
+        if (journaled := self.check_journal(positions)) is not None:
             return journaled
         try:
-            with self.journaled(frozenset(keys)):
+            with self.journaled(positions):
                 outcome = self.deliver(request)
         except UncertainDeliveryError as exc:
             raise RecordRejectedError(exc.reason, exc.status, uncertain=True) from exc
@@ -307,19 +328,49 @@ class PushSinkBase(Sink):
 
 
 class RecordPushSink(PushSinkBase, RecordSink):
-    """Pushes each record as it arrives, so a STATE message finds every record before it pushed."""
+    """Pushes each record as it arrives, side by side with others unless the target says not.
+
+    A STATE waits until every record before it is pushed (``PushTarget``).
+    """
 
     @override
     def process_record(self, record: dict[str, t.Any], context: Context) -> None:
-        """Push one record and count its outcome; a rejected one goes to the dead-letter file."""
+        """Vet a record now, and push it, or hand it to the target's pool of pushes.
+
+        A record that fails the checks is rejected at once; the pool never holds it.
+        """
         del context
+        position = self.push_target.position
         try:
-            outcome = self.push(record)
+            request = self.vet(record)
         except RecordRejectedError as rejection:
             self.report.reject(self.stream_name, record, rejection)
-        except PushStoppedError:
-            self.report.log_summary()
-            raise
+            return
+        keys = frozenset(self.dedupe_keys(request))
+        if not self.push_target.concurrent_pushes:
+            try:
+                self._push_and_count(record, request, keys, position)
+            except PushStoppedError:
+                self.report.log_summary()
+                raise
+            return
+        in_flight = {(self.stream, key) for key in (*keys, *self.flight_keys(request))}
+        self.push_target.submit_push(
+            in_flight, functools.partial(self._push_and_count, record, request, keys, position)
+        )
+
+    def _push_and_count(
+        self,
+        record: dict[str, t.Any],
+        request: PushRequest,
+        keys: frozenset[Hashable],
+        position: int,
+    ) -> None:
+        """Push one vetted record and count its outcome; a rejected one is dead-lettered."""
+        try:
+            outcome = self.push(request, keys, position)
+        except RecordRejectedError as rejection:
+            self.report.reject(self.stream_name, record, rejection)
         else:
             self.report.count(self.stream_name, outcome)
 

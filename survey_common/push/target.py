@@ -5,19 +5,29 @@ API needs:
 
 - Settings every target shares (``push_settings``), validated without echoing secrets.
 - Routing by stream name: an unknown stream fails at once, listing the accepted names.
+- Pushes side by side: record sinks hand each vetted record to one pool of pushes
+  (``survey_common.push.pool``) with ``max_concurrent_requests`` workers, which never
+  has two pushes of one key in flight and stops at the first failure that stops the
+  run. A target whose platform takes one call at a time sets ``concurrent_pushes``
+  false and pushes each record as it is read.
 - State gating: a STATE message is passed on once every record before it was pushed,
-  so a rerun from it never pushes an accepted record again. Pushes that are not
-  idempotent are also written to the push journal before they are sent, so that a run
-  killed before its next STATE does not send them again when rerun from the last one.
-  Sinks that push record by record leave nothing pending, so each STATE is passed on
-  as it arrives and a run that stops half-way has already told Meltano how far it got.
+  so a rerun from it never pushes an accepted record again. Each STATE is held with
+  its position in the input (the records read before it) and passed on as soon as
+  every push before that position finished (by the worker that finished the last one,
+  or as the STATE is read); only then does singer-sdk see it as its latest state, so
+  whatever makes singer-sdk write its state (a drain, a termination signal) writes one
+  that is safe. Pushes that are not idempotent are also written to the push journal
+  before they are sent, with their position, and a STATE passed on forgets only those
+  before it, so that a run killed before its next STATE does not send them again when
+  rerun from the last one.
   Sinks that batch hold the state back until the batch before it was sent: when a full
   batch is sent and nothing else is pending, at the next STATE that finds nothing
   pending, or at the end.
 - A summary per stream at the end, then exit code 1 when ``fail_on_rejected`` is set
   and a record was rejected, only after the final state was written.
 - A run that cannot go on (``PushStoppedError``) ends with its message and exit code 1,
-  without a traceback.
+  without a traceback: pushes on their way finish first, and the state behind every
+  finished push is written, then the summary.
 - Personal data stays out of logs and out of other users' reach: URL queries are hidden
   from urllib3's log, and the dead-letter file, journal and ledger are owner-only.
 """
@@ -25,7 +35,9 @@ API needs:
 from __future__ import annotations
 
 import abc
+import collections
 import copy
+import threading
 import typing as t
 from functools import cached_property
 from pathlib import Path
@@ -44,13 +56,14 @@ from survey_common.push.client import PushClient, PushStoppedError
 from survey_common.push.deadletter import DeadLetterFile
 from survey_common.push.journal import PushJournal
 from survey_common.push.ledger import Ledger
+from survey_common.push.pool import PushPool
 from survey_common.push.report import RunReport
 from survey_common.push.sink import DroppedStreamSink
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT, SecretSafeConfigMixin
 from survey_common.tap.tap import DISTRIBUTION
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Hashable, MutableSet
+    from collections.abc import Callable, Hashable, Iterable, MutableSet
 
     import requests
     from singer_sdk.helpers.capabilities import CapabilitiesEnum
@@ -141,6 +154,8 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
     schema_folder: t.ClassVar[str]
     #: One sink class per accepted input stream.
     sink_classes: t.ClassVar[tuple[type[PushSinkBase], ...]]
+    #: Whether record sinks push several records side by side; false pushes each as read.
+    concurrent_pushes: t.ClassVar[bool] = True
 
     # Records are validated by each stream's push schema, not the incoming SCHEMA, so the
     # SDK's validate_records setting would do nothing here.
@@ -183,6 +198,15 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         self.push_sinks: list[PushSinkBase] = []
         self._pushed_keys: dict[str, MutableSet[Hashable]] = {}
         self._last_state_written: dict[str, t.Any] | None = None
+        #: Records read so far: the position of the record being processed.
+        self.position = 0
+        #: STATE messages not passed on yet, each with its mark: the records before it
+        #: are those at positions below the mark.
+        self._held_states: collections.deque[tuple[int, dict[str, t.Any]]] = collections.deque()
+        #: The mark of ``_latest_state``: the journal forgets what comes before it.
+        self._latest_mark = 0
+        #: Held while states are passed on: by the main thread, or a push's worker.
+        self._state_lock = threading.RLock()
 
     # The platform
 
@@ -205,6 +229,40 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
         return InFlightLimit(
             int(self.config.get("max_concurrent_requests") or DEFAULT_MAX_CONCURRENT_REQUESTS)
         )
+
+    @cached_property
+    def pool(self) -> PushPool:
+        """The pushes running side by side, one worker per call allowed in flight."""
+        return PushPool(self.in_flight_limit.maximum, on_settled=self._pass_on_states)
+
+    def submit_push(self, keys: Iterable[Hashable], work: Callable[[], None]) -> None:
+        """Run one record's push in the pool, once no push with one of ``keys`` is in flight.
+
+        Raises:
+            PushStoppedError: an earlier push stopped the run (or the error of a bug): the
+                pushes on their way finished, and the state behind them was written.
+        """
+        try:
+            self.pool.submit(self.position, keys, work)
+        except BaseException:
+            self._after_failed_push()
+            raise
+
+    def _raise_failed_push(self) -> None:
+        """Raise the failure of a push in the pool, once the pushes on their way finished."""
+        if "pool" not in self.__dict__:
+            return
+        try:
+            self.pool.check()
+        except BaseException:
+            self._after_failed_push()
+            raise
+
+    def _after_failed_push(self) -> None:
+        """Let the pushes on their way finish, then pass on the state behind them and log."""
+        self.pool.wait_quiet()
+        self._pass_on_states()
+        self.report.log_summary()
 
     @cached_property
     def journal(self) -> PushJournal | None:
@@ -277,53 +335,87 @@ class PushTarget(OneLineExit, SecretSafeConfigMixin, Target):
 
     @override
     def _process_state_message(self, message_dict: dict[str, t.Any]) -> None:
-        """Keep the state; pass it on at once when no sink holds a record not yet pushed.
+        """Hold the state behind the records read before it; pass it on once they are pushed.
 
-        singer-sdk only keeps it until its next full drain (end of input, or records
-        five minutes old). Record sinks push before the next message is read, so the
-        state is safe to pass on now, and a run that stops later still saved it.
+        singer-sdk would keep it as its latest state at once, and write it at its next
+        drain whether or not the pushes before it finished: it only learns of a state
+        once it is safe (``_pass_on_states``).
         """
-        super()._process_state_message(message_dict)
-        self._pass_on_state_when_nothing_is_pending()
+        self._assert_line_requires(message_dict, requires={"value"})
+        mark = self.position + 1
+        with self._state_lock:
+            if self._held_states and self._held_states[-1][0] == mark:
+                self._held_states.pop()  # no record between the two: the later one says all
+            self._held_states.append((mark, message_dict["value"]))
+        self._raise_failed_push()
+        self._pass_on_states()
 
     @override
     def _process_record_message(self, message_dict: dict[str, t.Any]) -> None:
-        """Process a record; pass on the kept state if sending a full batch emptied every sink.
+        """Process a record; pass on the states whose pushes finished meanwhile.
 
-        singer-sdk sends a full batch without writing the state it keeps, which would
-        then wait for the next STATE or the end although nothing before it is pending.
+        Also when sending a full batch emptied every sink: singer-sdk sends a full batch
+        without writing the state it keeps, which would then wait for the next STATE or
+        the end although nothing before it is pending.
         """
+        self.position += 1
         super()._process_record_message(message_dict)
-        self._pass_on_state_when_nothing_is_pending()
+        self._raise_failed_push()
+        self._pass_on_states()
 
-    def _pass_on_state_when_nothing_is_pending(self) -> None:
-        """Write the kept state, if not written yet, once no sink holds a record not yet pushed."""
+    def _pass_on_states(self) -> None:
+        """Make each state whose pushes all finished singer-sdk's in turn, and write it.
+
+        Each is written at once unless a batching sink holds records not yet sent: then
+        singer-sdk writes the latest after sending them, or a later call here does.
+        """
+        pool = self.__dict__.get("pool")
+        with self._state_lock:
+            while self._held_states and (
+                pool is None or pool.settled_before(self._held_states[0][0])
+            ):
+                self._latest_mark, self._latest_state = self._held_states.popleft()
+                self._write_latest_state_unless_pending()
+            self._write_latest_state_unless_pending()
+
+    def _write_latest_state_unless_pending(self) -> None:
+        """Write singer-sdk's latest state, unless written or a batching sink holds records."""
         if not self._latest_state or self._latest_state == self._last_state_written:
             return
         if not any(sink.current_size for sink in self.push_sinks):
-            self.drain_all()
+            self._write_state_message(copy.deepcopy(self._latest_state))
 
     @override
     def _write_state_message(self, state: dict[str, t.Any]) -> None:
         """Write a state unless it is the one written last (the final drain repeats it).
 
-        The journal forgets this run's pushes once the state after them is out (written
+        The journal forgets this run's pushes before the state once it is out (written
         and flushed): a rerun starts after them. Not before, or a run killed in between
-        would send them again.
+        would send them again; and not those after it, which may be on their way.
         """
-        if state == self._last_state_written:
-            return
-        self._last_state_written = copy.deepcopy(state)
-        super()._write_state_message(state)
-        if self.journal is not None:
-            self.journal.clear()
+        with self._state_lock:
+            if state == self._last_state_written:
+                return
+            self._last_state_written = copy.deepcopy(state)
+            super()._write_state_message(state)
+            if self.journal is not None:
+                self.journal.clear(before=self._latest_mark)
 
     # The end
 
     @override
     def process_endofpipe(self) -> None:
-        """Drain, write the final state, close journal and ledger, log the summary."""
+        """Finish the pushes, drain, write the final state, close journal and ledger, log."""
         try:
+            if "pool" in self.__dict__:
+                try:
+                    self.pool.finish()
+                except BaseException:
+                    self._after_failed_push()
+                    raise
+                finally:
+                    self.pool.close()
+            self._pass_on_states()
             super().process_endofpipe()
         finally:
             if self.ledger is not None:

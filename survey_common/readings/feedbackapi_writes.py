@@ -125,9 +125,10 @@ FEEDBACKAPI_WRITE_POINTS: tuple[ReadingPoint, ...] = (
         connector=(
             "target-feedbackapi sends ISO 8601; a 400 naming due means nothing was created, "
             "so it resends the same request with epoch seconds, logs once which form the "
-            "API took and sends that form first from then on. One extra request, once per "
-            "run. An API refusing both forms (a date only) rejects the record naming due "
-            "and the two forms tried."
+            "API took and sends that form first from then on. One extra request per run, "
+            "and one per feedback request already on its way when the first answer came. "
+            "An API refusing both forms (a date only) rejects the record naming due and "
+            "the two forms tried."
         ),
         tests=(
             f"{_INTEGRATION}::test_feedback_requests_with_due_are_created_once_under_both_readings",

@@ -203,10 +203,10 @@ def test_feedback_requests_with_due_are_created_once_under_both_readings(
     )
 
     created = sandbox_db.execute(
-        "SELECT subscriber, due FROM feedbackapi_feedback_requests WHERE seq > ? ORDER BY seq",
+        "SELECT subscriber, due FROM feedbackapi_feedback_requests WHERE seq > ? ORDER BY due",
         (before,),
     ).fetchall()
-    assert created == [(subscriber, 1893546245), (subscriber, 1896134400)]
+    assert created == [(subscriber, 1893546245), (subscriber, 1896134400)]  # pushed side by side
     assert "Stream 'feedback_requests': 2 accepted" in pushed.stderr
     learned = pushed.stderr.count("took it as epoch seconds")
     assert learned == (1 if request.node.callspec.params["sandbox"] == "all" else 0)

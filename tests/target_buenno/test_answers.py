@@ -16,6 +16,11 @@ if t.TYPE_CHECKING:
     import requests_mock as rm
 
 
+def one_at_a_time(config: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The settings with one push at a time: the mocked answers come in input order."""
+    return {**config, "max_concurrent_requests": 1}
+
+
 def test_409_counts_as_already_present_not_as_an_error(
     requests_mock: rm.Mocker,
     config: dict[str, t.Any],
@@ -51,7 +56,7 @@ def test_a_refused_record_goes_to_the_dead_letter_file_with_the_api_message(
     )
 
     run = push(
-        config,
+        one_at_a_time(config),
         tmp_path,
         invitation(email="a@example.com", form_id=9),  # its own form: only this record fails
         invitation(email="b@example.com"),
@@ -81,7 +86,7 @@ def test_403_stops_the_run_after_passing_on_the_state_of_what_was_pushed(
     )
 
     run = push(
-        config,
+        one_at_a_time(config),
         tmp_path,
         invitation(email="a@example.com"),
         state(contacts=1),
@@ -105,7 +110,7 @@ def test_404_for_the_form_of_the_setting_stops_the_run(
     requests_mock.post(INVITATIONS, status_code=404, json={"error_message": "Form not found"})
 
     run = push(
-        {**config, "form_id": 8},
+        {**config, "form_id": 8, "max_concurrent_requests": 1},
         tmp_path,
         invitation(email="a@example.com"),
         invitation(email="b@example.com"),
@@ -175,7 +180,7 @@ def test_a_gateway_down_for_good_dead_letters_the_invitation_it_may_have_passed_
     requests_mock.get(INVITATIONS, status_code=502, text="Bad gateway")
 
     run = push(
-        config,
+        one_at_a_time(config),
         tmp_path,
         state(contacts=0),
         invitation(email="a@example.com"),

@@ -62,7 +62,10 @@ def test_the_records_form_id_overrides_the_setting(
         invitation(email="b@example.com", form_id=5),
     )
 
-    assert [form["form_id"] for form in sent_forms(requests_mock)] == ["2", "5"]
+    assert {form["email"]: form["form_id"] for form in sent_forms(requests_mock)} == {
+        "a@example.com": "2",
+        "b@example.com": "5",
+    }
 
 
 def test_without_any_form_id_buenno_chooses_the_form(

@@ -28,6 +28,11 @@ if t.TYPE_CHECKING:
 PAGE_CAP = 2
 
 
+def one_at_a_time(config: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The settings with one push at a time: the mocked answers come in input order."""
+    return {**config, "max_concurrent_requests": 1}
+
+
 class FakeBuenno:
     """Invitations kept in memory; the list pages by offset, capped at ``PAGE_CAP``."""
 
@@ -151,7 +156,10 @@ def test_a_failed_look_up_dead_letters_the_record_as_uncertain_and_sends_it_no_m
     requests_mock.get(INVITATIONS, status_code=404, json={"error_message": "No such list"})
 
     run = push(
-        config, tmp_path, invitation(email="di@example.com"), invitation(email="ed@example.com")
+        one_at_a_time(config),
+        tmp_path,
+        invitation(email="di@example.com"),
+        invitation(email="ed@example.com"),
     )
 
     [dead] = run.dead_letters

@@ -73,8 +73,11 @@ def test_default_location_is_used_when_a_record_has_none(
         customer(email="b@example.com", location="own001"),
     )
 
-    posts = [r for r in requests_mock.request_history if r.method == "POST"]
-    assert [r.json()["location"] for r in posts] == ["dflt01", "own001"]
+    posts = [r.json() for r in requests_mock.request_history if r.method == "POST"]
+    assert {post["email"]: post["location"] for post in posts} == {
+        "a@example.com": "dflt01",
+        "b@example.com": "own001",
+    }
 
 
 @pytest.mark.parametrize(

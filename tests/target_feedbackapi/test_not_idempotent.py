@@ -19,6 +19,11 @@ LOCATIONS = f"{API}/locations"
 REQUESTS = f"{API}/feedback-request"
 
 
+def one_at_a_time(config: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The settings with one push at a time: the mocked answers come in input order."""
+    return {**config, "max_concurrent_requests": 1}
+
+
 def feedback_request(**values: t.Any) -> dict[str, t.Any]:
     return record("feedback_requests", **values)
 
@@ -29,7 +34,7 @@ def test_a_feedback_request_is_sent_with_due_in_iso_8601_utc(
     requests_mock.post(REQUESTS, json={"id": "gd7TdO"})
 
     push(
-        {**config, "default_location": "re4SWf"},
+        one_at_a_time({**config, "default_location": "re4SWf"}),
         tmp_path,
         "feedback_requests",
         feedback_request(
@@ -83,7 +88,7 @@ def test_a_due_refused_as_iso_8601_is_resent_as_epoch_seconds_once(
     ask = {"subscriber": "gse4Ry", "template": "dfar5V", "location": "re4SWf"}
 
     run = push(
-        config,
+        one_at_a_time(config),
         tmp_path,
         "feedback_requests",
         feedback_request(**ask, due="2024-12-13T00:00:00Z"),

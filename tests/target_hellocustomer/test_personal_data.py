@@ -71,7 +71,7 @@ def test_sqlite_side_files_are_owner_only_while_a_journal_is_open(
     tmp_path: Path, permissive_umask: None
 ) -> None:
     journal = PushJournal(tmp_path / "journal.sqlite")
-    journal.sending("locations", [("Helsinki", "FI")])
+    journal.sending("locations", {("Helsinki", "FI"): 1})
 
     sides = [tmp_path / f"journal.sqlite{suffix}" for suffix in ("-wal", "-shm")]
     assert all(side.exists() for side in sides)
@@ -117,7 +117,7 @@ def test_the_ledger_and_journal_hold_digests_keyed_per_file_never_the_address(
     first.close()
     second.close()
     journal = PushJournal(tmp_path / "journal.sqlite")
-    journal.sending("respondents", [person])
+    journal.sending("respondents", {person: 1})
     journal.close()
     assert b"aino" not in (tmp_path / "journal.sqlite").read_bytes()
 

@@ -85,7 +85,12 @@ def check_api_url(name: str, value: str) -> str | None:
 
 
 def connection_settings(
-    api_name: str, auth_description: str, default_url: str
+    api_name: str,
+    auth_description: str,
+    default_url: str,
+    *,
+    max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
+    concurrency_note: str = "",
 ) -> list[th.Property[t.Any]]:
     """Return the token, URL, timeout and concurrency settings of a platform.
 
@@ -93,6 +98,9 @@ def connection_settings(
         api_name: How the API is named in a sentence, such as "the Buenno API".
         auth_description: Where the token comes from and how it is sent.
         default_url: The real API's base URL.
+        max_concurrent_requests: The default bound on calls in flight.
+        concurrency_note: Why a connector's default differs from the suite's, appended to
+            the setting's description.
     """
     return [
         th.Property(
@@ -126,13 +134,13 @@ def connection_settings(
         th.Property(
             "max_concurrent_requests",
             th.IntegerType(minimum=1),
-            default=DEFAULT_MAX_CONCURRENT_REQUESTS,
+            default=max_concurrent_requests,
             title="Max concurrent requests",
             description=(
                 f"Most calls to {api_name} waiting for an answer at once (pages read ahead, "
                 "records pushed side by side). Every 429 halves the bound for the rest of "
                 "the run, which then grows back by one call after 20 answers without a 429; "
-                "Retry-After is honoured. 1 sends one call at a time."
+                f"Retry-After is honoured. 1 sends one call at a time.{concurrency_note}"
             ),
         ),
     ]

@@ -7,7 +7,7 @@ import typing as t
 from singer_sdk import typing as th
 
 from survey_common.platforms import feedbackapi
-from survey_common.platforms.feedbackapi import CONNECTION_SETTINGS
+from survey_common.platforms.feedbackapi import PUSH_CONNECTION_SETTINGS
 from survey_common.push.target import PushTarget, push_settings
 from target_feedbackapi.customers import CustomersSink
 from target_feedbackapi.sinks import FeedbackRequestsSink, LocationsSink
@@ -28,7 +28,7 @@ class TargetFeedbackAPI(PushTarget):
     sink_classes = (CustomersSink, LocationsSink, FeedbackRequestsSink)
 
     config_jsonschema = th.PropertiesList(
-        *push_settings(CONNECTION_SETTINGS, journal_default=DEFAULT_JOURNAL_PATH),
+        *push_settings(PUSH_CONNECTION_SETTINGS, journal_default=DEFAULT_JOURNAL_PATH),
         th.Property(
             "default_location",
             th.StringType(min_length=1),

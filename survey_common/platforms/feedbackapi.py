@@ -9,14 +9,27 @@ from singer_sdk.authenticators import BasicAuthenticator
 from survey_common.settings import connection_settings
 
 DEFAULT_API_URL = "https://api.feedbackapi.com/v1.3"
-#: The token and base URL settings, the same for the tap and the target.
-CONNECTION_SETTINGS = connection_settings(
+_AUTH_DESCRIPTION = (
+    "FeedbackAPI token (Settings > Integrations), sent as the HTTP Basic user "
+    "name with an empty password."
+)
+#: The token and base URL settings of tap-feedbackapi.
+CONNECTION_SETTINGS = connection_settings("the FeedbackAPI", _AUTH_DESCRIPTION, DEFAULT_API_URL)
+#: Calls in flight by default when pushing: a new customer costs up to three calls, two
+#: look-ups (by email, by mobile number) and the create, so 16 calls are about five
+#: customers at a time, as 8 are for the connectors that make one call per record.
+PUSH_MAX_CONCURRENT_REQUESTS = 16
+#: The same settings for target-feedbackapi, whose default keeps more calls in flight.
+PUSH_CONNECTION_SETTINGS = connection_settings(
     "the FeedbackAPI",
-    (
-        "FeedbackAPI token (Settings > Integrations), sent as the HTTP Basic user "
-        "name with an empty password."
-    ),
+    _AUTH_DESCRIPTION,
     DEFAULT_API_URL,
+    max_concurrent_requests=PUSH_MAX_CONCURRENT_REQUESTS,
+    concurrency_note=(
+        " The default is higher than the taps' 8 because a customer costs up to three "
+        "calls (look-ups by email and by mobile number, then the write): about five "
+        "customers at a time."
+    ),
 )
 
 

@@ -138,9 +138,10 @@ def connection_settings(
             title="Max concurrent requests",
             description=(
                 f"Most calls to {api_name} waiting for an answer at once (pages read ahead, "
-                "records pushed side by side). Every 429 halves the bound for the rest of "
-                "the run, which then grows back by one call after 20 answers without a 429; "
-                f"Retry-After is honoured. 1 sends one call at a time.{concurrency_note}"
+                "records pushed side by side). A run starts with 2 and doubles up to this "
+                "bound while no call is refused; every 429 halves it, and it then grows back "
+                "by one call after 20 answers without a 429; Retry-After is honoured. 1 "
+                f"sends one call at a time.{concurrency_note}"
             ),
         ),
     ]

@@ -2,12 +2,19 @@
 
 Reading pages ahead and pushing records side by side hide the API's round trip, but an
 API that answers 429 is saying the client is too eager. One ``InFlightLimit`` serves a
-whole process, taps and targets alike: it never lets more than its current bound of
-calls wait for an answer, halves that bound on every 429 (never below one), and grows it
-back by one only after ``recovery_calls`` answers in a row that were not 429, up to the
-``max_concurrent_requests`` setting. The wait a 429 asks for (``Retry-After``) is the
-retry policy's business (``survey_common.http.retry``); this only decides how many calls
-go out together afterwards.
+whole process, taps and targets alike, the way TCP paces a connection:
+
+- it starts at two calls in flight and doubles after each run of answers without a 429
+  (as many as the bound), up to the ``max_concurrent_requests`` setting, so an API that
+  takes fewer calls at once meets a small burst, not the whole maximum;
+- a 429 halves the bound (never below one) and ends the doubling; the other 429s of
+  calls sent before that halving do not halve it again, since it already reacted to
+  them;
+- after a 429 the bound grows back by one only after ``recovery_calls`` answers in a row
+  without a 429.
+
+The wait a 429 asks for (``Retry-After``) is the retry policy's business
+(``survey_common.http.retry``); this only decides how many calls go out together.
 """
 
 from __future__ import annotations
@@ -41,19 +48,33 @@ def is_rate_limited(error: BaseException) -> bool:
 
 
 class InFlightLimit:
-    """Bounds the calls in flight across threads: halves on 429, recovers one at a time."""
+    """Bounds the calls in flight across threads: slow start, halving on 429, slow regrowth."""
 
-    def __init__(self, maximum: int, *, recovery_calls: int = DEFAULT_RECOVERY_CALLS) -> None:
-        """Allow up to ``maximum`` calls at once; after a 429, regrow one per ``recovery_calls``."""
-        if maximum < 1:
-            raise ValueError(f"at least one call must be allowed in flight, got {maximum}")
+    def __init__(
+        self,
+        maximum: int,
+        *,
+        start: int = 2,
+        recovery_calls: int = DEFAULT_RECOVERY_CALLS,
+    ) -> None:
+        """Allow ``start`` calls at once, doubling to ``maximum`` until the first 429.
+
+        After a 429 the bound grows by one per ``recovery_calls`` answers without one.
+        """
+        if maximum < 1 or start < 1:
+            raise ValueError(
+                f"at least one call must be allowed in flight, got maximum {maximum}, start {start}"
+            )
         if recovery_calls < 1:
             raise ValueError(f"recovery_calls must be at least 1, got {recovery_calls}")
         self.maximum = maximum
         self.recovery_calls = recovery_calls
-        self._bound = maximum
+        self._bound = min(start, maximum)
+        self._doubling = True
         self._in_flight = 0
         self._calm_answers = 0
+        #: How many times the bound was halved; a slot remembers the value it started under.
+        self._halvings = 0
         self._changed = threading.Condition()
 
     @property
@@ -72,12 +93,14 @@ class InFlightLimit:
     def slot(self) -> Iterator[None]:
         """Hold one place in flight for the duration of one attempt.
 
-        An attempt that fails with a 429 halves the bound; any other outcome (an answer,
-        another error) counts towards regrowing it.
+        An attempt that fails with a 429 halves the bound, unless the bound was already
+        halved since the attempt went out; any other outcome (an answer, another error)
+        counts towards growing it.
         """
         with self._changed:
             self._changed.wait_for(lambda: self._in_flight < self._bound)
             self._in_flight += 1
+            sent_after = self._halvings
         rate_limited = False
         try:
             yield
@@ -88,14 +111,30 @@ class InFlightLimit:
             with self._changed:
                 self._in_flight -= 1
                 if rate_limited:
-                    self._bound = max(1, self._bound // 2)
-                    self._calm_answers = 0
-                elif self._bound < self.maximum:
-                    self._calm_answers += 1
-                    if self._calm_answers >= self.recovery_calls:
-                        self._bound += 1
-                        self._calm_answers = 0
+                    self._slow_down(sent_after)
+                else:
+                    self._calm_answer()
                 self._changed.notify_all()
+
+    def _slow_down(self, sent_after: int) -> None:
+        """Halve the bound for a 429, once for all the calls that went out under it."""
+        self._calm_answers = 0
+        self._doubling = False
+        if sent_after == self._halvings:
+            self._bound = max(1, self._bound // 2)
+            self._halvings += 1
+
+    def _calm_answer(self) -> None:
+        """Count an answer without a 429; grow the bound after a run of them."""
+        if self._bound >= self.maximum:
+            return
+        self._calm_answers += 1
+        if self._doubling and self._calm_answers >= self._bound:
+            self._bound = min(2 * self._bound, self.maximum)
+            self._calm_answers = 0
+        elif not self._doubling and self._calm_answers >= self.recovery_calls:
+            self._bound += 1
+            self._calm_answers = 0
 
     def bounded(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Wrap ``func`` (one attempt of a call) so that it runs inside a slot."""

@@ -27,7 +27,7 @@ def server_error() -> None:
 
 
 def test_no_more_calls_than_the_bound_are_in_flight_at_once() -> None:
-    limit = InFlightLimit(3)
+    limit = InFlightLimit(3, start=3)
     peak = 0
     lock = threading.Lock()
     current = 0
@@ -53,7 +53,7 @@ def test_no_more_calls_than_the_bound_are_in_flight_at_once() -> None:
 
 
 def test_a_429_halves_the_bound_and_it_never_drops_below_one() -> None:
-    limit = InFlightLimit(8)
+    limit = InFlightLimit(8, start=8)
     bounds = []
     for _ in range(4):
         with pytest.raises(RetriableAPIError):
@@ -64,7 +64,7 @@ def test_a_429_halves_the_bound_and_it_never_drops_below_one() -> None:
 
 
 def test_other_failures_do_not_shrink_the_bound() -> None:
-    limit = InFlightLimit(8)
+    limit = InFlightLimit(8, start=8)
     with pytest.raises(RetriableAPIError):
         limit.bounded(server_error)()
     with pytest.raises(ValueError, match="bad"):
@@ -74,7 +74,7 @@ def test_other_failures_do_not_shrink_the_bound() -> None:
 
 
 def test_the_bound_grows_back_by_one_per_run_of_calm_answers_up_to_the_maximum() -> None:
-    limit = InFlightLimit(4, recovery_calls=5)
+    limit = InFlightLimit(4, start=4, recovery_calls=5)
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     assert limit.bound == 2
@@ -91,7 +91,7 @@ def test_the_bound_grows_back_by_one_per_run_of_calm_answers_up_to_the_maximum()
 
 
 def test_a_429_restarts_the_run_of_calm_answers() -> None:
-    limit = InFlightLimit(4, recovery_calls=3)
+    limit = InFlightLimit(4, start=4, recovery_calls=3)
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     calm = limit.bounded(lambda: None)
@@ -112,7 +112,61 @@ def test_only_a_429_answer_counts_as_rate_limited() -> None:
     assert not is_rate_limited(requests.ConnectionError("reset"))
 
 
-@pytest.mark.parametrize(("maximum", "recovery"), [(0, 1), (1, 0)])
-def test_a_limit_that_allows_nothing_is_refused(maximum: int, recovery: int) -> None:
+def test_the_bound_starts_small_and_doubles_after_each_run_of_calm_answers() -> None:
+    limit = InFlightLimit(12)
+    calm = limit.bounded(lambda: None)
+    bounds = [limit.bound]
+    for _ in range(2 + 4 + 8):
+        calm()
+        bounds.append(limit.bound)
+
+    assert bounds[0] == 2
+    assert bounds[2] == 4  # after two answers
+    assert bounds[6] == 8  # after four more
+    assert bounds[-1] == 12  # after eight more, held at the maximum
+
+
+def test_after_a_429_the_bound_no_longer_doubles() -> None:
+    limit = InFlightLimit(16, start=8, recovery_calls=5)
+    with pytest.raises(RetriableAPIError):
+        limit.bounded(rate_limited)()
+    calm = limit.bounded(lambda: None)
+    for _ in range(5):
+        calm()
+
+    assert limit.bound == 5  # halved to 4, then one more: not doubled to 8
+
+
+def test_the_429s_of_calls_sent_together_halve_the_bound_once() -> None:
+    limit = InFlightLimit(8, start=8)
+    all_in_flight = threading.Barrier(4)
+    refused: list[RetriableAPIError] = []
+
+    @limit.bounded
+    def call() -> None:
+        all_in_flight.wait(timeout=5)  # no answer comes before all four went out
+        rate_limited()
+
+    def send() -> None:
+        try:
+            call()
+        except RetriableAPIError as exc:
+            refused.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(refused) == 4
+    assert limit.bound == 4
+    with pytest.raises(RetriableAPIError):
+        limit.bounded(rate_limited)()  # sent after the halving: halves again
+    assert limit.bound == 2
+
+
+@pytest.mark.parametrize(("maximum", "start", "recovery"), [(0, 1, 1), (1, 0, 1), (1, 1, 0)])
+def test_a_limit_that_allows_nothing_is_refused(maximum: int, start: int, recovery: int) -> None:
     with pytest.raises(ValueError, match="at least"):
-        InFlightLimit(maximum, recovery_calls=recovery)
+        InFlightLimit(maximum, start=start, recovery_calls=recovery)

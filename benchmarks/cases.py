@@ -58,6 +58,9 @@ class Scale:
     batch_size: int
     #: Pages each latency run reads (of 1000 Buenno replies or 100 FeedbackAPI customers).
     latency_pages: int
+    #: Pages the politeness benchmark reads: long enough that the first burst, which
+    #: finds out how many calls the API takes at once, is not all that is measured.
+    politeness_pages: int
     #: Records each target pushes in the push benchmark.
     push_records: int
 
@@ -72,6 +75,7 @@ SCALES = {
         respondents=20_000,
         batch_size=500,
         latency_pages=30,
+        politeness_pages=100,
         push_records=200,
     ),
     "tiny": Scale(
@@ -83,6 +87,7 @@ SCALES = {
         respondents=20,
         batch_size=10,
         latency_pages=3,
+        politeness_pages=3,
         push_records=8,
     ),
 }
@@ -221,10 +226,20 @@ class PushCase:
     #: Fields every record carries whose value the platform gave out: the query that
     #: reads it from the sandbox's database (a FeedbackAPI customer needs a location).
     given: t.Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: The field a mobile number goes in, for a stream whose people a CRM also knows by
+    #: phone; None where the records carry an email only.
+    mobile_field: str | None = None
 
     def record(self, number: int, given: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        """Return the ``number``-th new person, known by an email of the benchmark's own."""
-        return {"email": f"bench-push-{number}@example.com", **given}
+        """Return the ``number``-th new person, known by an email of the benchmark's own.
+
+        Where the stream takes one, the person has a mobile number too, as CRM contacts
+        mostly do: target-feedbackapi then looks the customer up by both before creating.
+        """
+        person = {"email": f"bench-push-{number}@example.com", **given}
+        if self.mobile_field is not None:
+            person[self.mobile_field] = f"+4478101{number:05d}"  # UK mobile numbers
+        return person
 
     def sequential_minimum(self, records: int, latency_ms: float) -> float:
         """Return the seconds ``records`` take one call after another at ``latency_ms``."""
@@ -239,6 +254,7 @@ PUSH_CASES = (
         FEEDBACKAPI_TOKEN,
         "feedbackapi_customers",
         given={"location": "SELECT id FROM feedbackapi_locations ORDER BY seq LIMIT 1"},
+        mobile_field="mobile_number",
     ),
     PushCase("target-buenno", "buenno", "invitations", BUENNO_TOKEN, "buenno_invitations"),
 )

@@ -117,7 +117,7 @@ def bench_politeness(scale: Scale, workdir: Path) -> dict[str, t.Any]:
     refused.
     """
     case = FEEDBACKAPI_CUSTOMERS
-    sizes = case.sizes(latency_records(case, scale))
+    sizes = case.sizes(scale.politeness_pages * (case.page_size or 1))
     with sandbox_for(
         workdir,
         "politeness",

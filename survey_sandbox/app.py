@@ -22,7 +22,7 @@ from typing import Any
 
 from survey_common.readings import Readings
 from survey_sandbox.hellocustomer import HelloCustomer
-from survey_sandbox.memo import InFlightGate, ReadMemo, memo_key
+from survey_sandbox.memo import InFlightGate, ReadMemo
 from survey_sandbox.platforms import Platform
 from survey_sandbox.web import HttpError, Request, Response, json_response
 
@@ -140,7 +140,7 @@ class SandboxApp:
         if memo is None or platform.name not in self._memoized:
             return platform.handle_api(request, path)
         if request.method == "GET":
-            key = memo_key(platform.name, path, request)
+            key = memo.key(platform.name, path, request)
             return memo.read(key, lambda: platform.handle_api(request, path))
         return memo.write(lambda: platform.handle_api(request, path))
 

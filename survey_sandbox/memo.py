@@ -12,10 +12,12 @@ so that a client keeping several calls in flight can show that it slows down on 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from http import HTTPStatus
 
+from survey_sandbox.timefmt import parse_iso_instant
 from survey_sandbox.web import Request, Response
 
 #: Request headers an API answer depends on besides path and query: the platforms'
@@ -25,16 +27,17 @@ KEY_HEADERS = ("api-auth-token", "authorization", "content-type")
 
 MemoKey = tuple[object, ...]
 
+#: What a query value that reads as an instant after every record is keyed as.
+AFTER_EVERY_RECORD = "after every record"
 
-def memo_key(platform: str, path: str, request: Request) -> MemoKey:
-    """Return what a read's answer depends on: platform, path, query, credentials and body."""
-    return (
-        platform,
-        path,
-        tuple(sorted(request.query.items())),
-        tuple(request.header(name) for name in KEY_HEADERS),
-        request.body,
-    )
+
+def _after(value: str, horizon: float) -> bool:
+    """Tell whether a query value is an instant (ISO 8601, epoch seconds) from ``horizon`` on."""
+    try:
+        instant = float(value) if value.isdigit() else parse_iso_instant(value)
+    except ValueError:  # InstantError too: not an instant
+        return False
+    return instant >= horizon
 
 
 class ReadMemo:
@@ -42,13 +45,37 @@ class ReadMemo:
 
     A write empties the memo once it has been acted on. A read that was being answered
     while a write went on is not kept: it may hold the data from before the write.
+
+    A client bounds its reads by the moment its sync started (``to``, ``created_before``),
+    so no two runs ask for quite the same query. Until anything writes, the store holds
+    only seeded records, all dated before 2026, before the memo started: a bound at or
+    after that moment selects every record, as any other such bound does, and is keyed
+    as one and the same. After a write (which may date a record at any instant) keys are
+    the queries as sent.
     """
 
     def __init__(self) -> None:
-        """Start empty."""
+        """Start empty, with the data as seeded."""
         self._answers: dict[MemoKey, Response] = {}
         self._generation = 0
+        self._started = time.time()
         self._lock = threading.Lock()
+
+    def key(self, platform: str, path: str, request: Request) -> MemoKey:
+        """Return what a read's answer depends on: platform, path, query, credentials, body."""
+        with self._lock:
+            seeded_only = self._generation == 0
+        query = sorted(
+            (name, AFTER_EVERY_RECORD if seeded_only and _after(value, self._started) else value)
+            for name, value in request.query.items()
+        )
+        return (
+            platform,
+            path,
+            tuple(query),
+            tuple(request.header(name) for name in KEY_HEADERS),
+            request.body,
+        )
 
     def read(self, key: MemoKey, answer: Callable[[], Response]) -> Response:
         """Return the kept answer for ``key``, or ``answer()``, kept when it is a 200."""

@@ -10,8 +10,9 @@ whole process, taps and targets alike, the way TCP paces a connection:
 - a 429 halves the bound (never below one) and ends the doubling; the other 429s of
   calls sent before that halving do not halve it again, since it already reacted to
   them;
-- after a 429 the bound grows back by one only after ``recovery_calls`` answers in a row
-  without a 429.
+- after a 429 the bound grows back by one only after ``recovery_calls`` answers per call
+  it allows (20 at a bound of one, 40 at two...) in a row without a 429, so probing for
+  one more call costs at most one refusal per that many answers.
 
 The wait a 429 asks for (``Retry-After``) is the retry policy's business
 (``survey_common.http.retry``); this only decides how many calls go out together.
@@ -59,7 +60,8 @@ class InFlightLimit:
     ) -> None:
         """Allow ``start`` calls at once, doubling to ``maximum`` until the first 429.
 
-        After a 429 the bound grows by one per ``recovery_calls`` answers without one.
+        After a 429 the bound grows by one per ``recovery_calls`` answers without one for
+        each call it allows.
         """
         if maximum < 1 or start < 1:
             raise ValueError(
@@ -132,7 +134,7 @@ class InFlightLimit:
         if self._doubling and self._calm_answers >= self._bound:
             self._bound = min(2 * self._bound, self.maximum)
             self._calm_answers = 0
-        elif not self._doubling and self._calm_answers >= self.recovery_calls:
+        elif not self._doubling and self._calm_answers >= self.recovery_calls * self._bound:
             self._bound += 1
             self._calm_answers = 0
 

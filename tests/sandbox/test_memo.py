@@ -166,3 +166,32 @@ def test_the_command_memoizes_reads_and_bounds_calls_in_flight(tmp_path: Path):
     assert stats["memoize_reads"] is True
     assert stats["max_in_flight"] == 3
     assert stats["refused_in_flight"] == {"buenno": 0, "feedbackapi": 0, "hellocustomer": 0}
+
+
+def test_bounds_after_every_seeded_record_are_one_read_until_something_writes(
+    memo_sandbox: SandboxServer, buenno: BuennoClient, tmp_path: Path
+):
+    # A tap bounds its reads by the moment its sync started: no two runs send the same
+    # query. Every seeded invitation is older than the sandbox, so these select the same.
+    remembered = buenno.get("/invitations", limit=5, created_before="2100-01-01T00:00:00Z")
+    rename_in_database(memo_sandbox, tmp_path)
+    later_run = buenno.get("/invitations", limit=5, created_before="2100-01-01T00:00:07Z")
+    as_epoch = buenno.get("/invitations", limit=5, created_before="4102444800")
+
+    assert later_run.content == remembered.content
+    assert as_epoch.content == remembered.content
+    # A bound among the seeded records is a query of its own: it reads the database.
+    among = buenno.get("/invitations", limit=5, created_before="2025-06-01T00:00:00Z")
+    assert first_names(among) == {"Changed behind its back"}
+
+
+def test_after_a_write_bounds_are_keyed_as_sent(
+    memo_sandbox: SandboxServer, buenno: BuennoClient, tmp_path: Path
+):
+    # A write may date a record at any instant, so bounds no longer select the same.
+    buenno.post("/invitations", email="dated-now@example.com")
+    buenno.get("/invitations", limit=5, created_before="2100-01-01T00:00:00Z")
+    rename_in_database(memo_sandbox, tmp_path)
+    other_bound = buenno.get("/invitations", limit=5, created_before="2100-01-01T00:00:07Z")
+
+    assert first_names(other_bound) == {"Changed behind its back"}

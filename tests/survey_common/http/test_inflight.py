@@ -73,18 +73,23 @@ def test_other_failures_do_not_shrink_the_bound() -> None:
     assert limit.bound == 8
 
 
-def test_the_bound_grows_back_by_one_per_run_of_calm_answers_up_to_the_maximum() -> None:
+def test_the_bound_grows_back_by_one_per_run_of_calm_answers_for_each_call_it_allows() -> None:
     limit = InFlightLimit(4, start=4, recovery_calls=5)
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     assert limit.bound == 2
 
     calm = limit.bounded(lambda: None)
-    for _ in range(4):
+    for _ in range(9):
         calm()
-    assert limit.bound == 2  # one answer short of a run
+    assert limit.bound == 2  # one answer short of 5 per call allowed
     calm()
     assert limit.bound == 3
+    for _ in range(14):
+        calm()
+    assert limit.bound == 3  # one short of 15 at a bound of three
+    calm()
+    assert limit.bound == 4
     for _ in range(50):
         calm()
     assert limit.bound == 4
@@ -95,8 +100,8 @@ def test_a_429_restarts_the_run_of_calm_answers() -> None:
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     calm = limit.bounded(lambda: None)
-    calm()
-    calm()
+    for _ in range(5):
+        calm()
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     calm()
@@ -127,11 +132,11 @@ def test_the_bound_starts_small_and_doubles_after_each_run_of_calm_answers() -> 
 
 
 def test_after_a_429_the_bound_no_longer_doubles() -> None:
-    limit = InFlightLimit(16, start=8, recovery_calls=5)
+    limit = InFlightLimit(16, start=8, recovery_calls=2)
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     calm = limit.bounded(lambda: None)
-    for _ in range(5):
+    for _ in range(8):
         calm()
 
     assert limit.bound == 5  # halved to 4, then one more: not doubled to 8

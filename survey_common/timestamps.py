@@ -9,6 +9,7 @@ correctly as strings and warehouses load a single type.
 from __future__ import annotations
 
 import datetime as dt
+import typing as t
 
 UTC = dt.timezone.utc
 
@@ -46,7 +47,41 @@ def to_iso_utc(moment: dt.datetime) -> str:
 
 
 def normalize_timestamp(value: str | float | None) -> str | None:
-    """Rewrite a platform timestamp as ISO 8601 UTC, keeping null as null."""
-    if value is None or value == "":
+    """Rewrite a platform timestamp as ISO 8601 UTC, keeping null as null.
+
+    Every record goes through here for each of its timestamps, so the forms the platforms
+    send most take a short way to the same text as ``to_iso_utc(parse_timestamp(...))``:
+    whole epoch seconds, and ``2024-01-01T00:02:46Z``. Records often carry the same
+    instant twice (created and updated at once), so the last few thousand strings
+    rewritten are remembered: a repeat costs a lookup.
+    """
+    kind = value.__class__
+    if kind is int:  # whole epoch seconds: a naive UTC time formatted with its offset
+        return (_EPOCH + dt.timedelta(seconds=t.cast("int", value))).isoformat() + _UTC_SUFFIX
+    if kind is not str:
+        return None if value is None else to_iso_utc(parse_timestamp(t.cast("float", value)))
+    text = t.cast("str", value)
+    normalized = _NORMALIZED.get(text)
+    if normalized is not None:
+        return normalized
+    if not text:
         return None
-    return to_iso_utc(parse_timestamp(value))
+    if len(text) == _ZULU_LENGTH and text[_DATE_LENGTH] == "T" and text[-1] == "Z":
+        normalized = dt.datetime.fromisoformat(text[:-1]).isoformat() + _UTC_SUFFIX
+    else:
+        normalized = to_iso_utc(parse_timestamp(text))
+    if len(_NORMALIZED) >= _NORMALIZED_KEPT:
+        _NORMALIZED.clear()
+    _NORMALIZED[text] = normalized
+    return normalized
+
+
+_EPOCH = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - naive on purpose, formatted with _UTC_SUFFIX
+_UTC_SUFFIX = "+00:00"
+#: ``2024-01-01T00:02:46Z``: the length of that form and of its date.
+_ZULU_LENGTH = 20
+_DATE_LENGTH = 10
+#: Strings ``normalize_timestamp`` rewrote lately, and how many it keeps. Only strings:
+#: numbers that are equal (1, 1.0, True) are not all timestamps.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_KEPT = 4096

@@ -28,6 +28,7 @@ from survey_common.http.ratelimit import MinIntervalLimiter
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from survey_common.tap.conform import RecordConformer
 from survey_common.tap.decoding import decode_json
+from survey_common.tap.records import PlainRecordMessages
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -44,7 +45,7 @@ if t.TYPE_CHECKING:
 SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
-class SurveyAPIStream(RESTStream[t.Any]):
+class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
     """A stream of one platform's REST API, with the suite's error and retry rules."""
 
     #: The platform's name as users know it, used in every error message.

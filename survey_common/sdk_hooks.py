@@ -26,6 +26,7 @@ SDK_PRIVATE_NAMES: dict[type, tuple[str, ...]] = {
         "_write_activate_version_message",  # sent once a full table read is complete
         "_state_manager",  # dropped so that it is built again when a read turns unsorted
         "_generate_record_messages",  # overridden: no selection walk when all is selected
+        "_process_record",  # overridden: no copy of each record for child streams there are not
     ),
     Sink: (
         "_after_process_record",  # overridden: logs a taken record without its context

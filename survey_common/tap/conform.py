@@ -190,7 +190,8 @@ def _object(
     if on_undeclared is not None:
         lines += ["    if odd:", "        drop(value)"]
     lines.append("    return value")
-    exec("\n".join(lines), namespace)  # noqa: S102 - source built above from repr() of names
+    source = compile("\n".join(lines), f"<conformer of {', '.join(properties)[:60]}>", "exec")
+    exec(source, namespace)  # noqa: S102 - source built above from repr() of names
     return t.cast("Converter", namespace["convert"])
 
 

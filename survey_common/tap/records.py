@@ -1,12 +1,13 @@
-"""singer-sdk's per-record message path, without the work that changes nothing.
+"""singer-sdk's per-record path, without the work that changes nothing.
 
 For every record the SDK walks the record against the selection mask to drop
 deselected properties (a tenth of a tap's time when, as usual, every property is
-selected) and looks up the effective schema for a type conformance the suite's
-streams turn off (``TYPE_CONFORMANCE_LEVEL``: ``post_process`` has already conformed
-the record). Here the mask is checked once; where it deselects something the SDK's
-own path runs, else the RECORD messages are made as the SDK makes them, one per stream
-map that keeps the record.
+selected), looks up the effective schema for a type conformance the suite's streams
+turn off (``TYPE_CONFORMANCE_LEVEL``: ``post_process`` has already conformed the
+record), and, in a stream without child streams, copies the record as the context of
+children to sync. Here the mask is checked once: where it deselects something the
+SDK's own path runs, else the RECORD messages are made as the SDK makes them, one per
+stream map that keeps the record; children are looked for only where there are some.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing_extensions import override
 if t.TYPE_CHECKING:
     from collections.abc import Generator
 
-    from singer_sdk.helpers.types import Record
+    from singer_sdk.helpers.types import Context, Record
     from singer_sdk.singerlib import SelectionMask
     from singer_sdk.streams import Stream
 
@@ -46,6 +47,24 @@ class PlainRecordMessages(_Stream):
             self._checked_mask = mask
             self._selects_everything = all(mask.values())
         return self._selects_everything
+
+    @override
+    def _process_record(
+        self,
+        record: Record,
+        child_context: Context | None = None,
+        partition_context: Context | None = None,
+    ) -> None:
+        """Add the partition's keys; sync child streams only where the stream has some.
+
+        Without child streams the SDK's version still copies every record as the
+        context of children to sync, then finds none.
+        """
+        if self.child_streams:
+            super()._process_record(record, child_context, partition_context)
+            return
+        for key, value in (partition_context or {}).items():
+            record.setdefault(key, value)
 
     @override
     def _generate_record_messages(self, record: Record) -> Generator[RecordMessage, None, None]:

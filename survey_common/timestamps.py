@@ -23,6 +23,8 @@ def parse_timestamp(value: str | float | dt.datetime) -> dt.datetime:
         ValueError: if a string is neither ISO 8601 nor a number of epoch seconds.
         TypeError: if the value is not a string, a number or a datetime.
     """
+    if value.__class__ is int:  # epoch seconds, the commonest form: already in UTC
+        return dt.datetime.fromtimestamp(value, tz=UTC)
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -9,7 +9,6 @@ correctly as strings and warehouses load a single type.
 from __future__ import annotations
 
 import datetime as dt
-import typing as t
 
 UTC = dt.timezone.utc
 
@@ -57,24 +56,22 @@ def normalize_timestamp(value: str | float | None) -> str | None:
     instant twice (created and updated at once), so the last few thousand strings
     rewritten are remembered: a repeat costs a lookup.
     """
-    kind = value.__class__
-    if kind is int:  # whole epoch seconds: a naive UTC time formatted with its offset
-        return (_EPOCH + dt.timedelta(seconds=t.cast("int", value))).isoformat() + _UTC_SUFFIX
-    if kind is not str:
-        return None if value is None else to_iso_utc(parse_timestamp(t.cast("float", value)))
-    text = t.cast("str", value)
-    normalized = _NORMALIZED.get(text)
+    if value.__class__ is int:  # whole epoch seconds: a naive UTC time formatted with its offset
+        return (_EPOCH + dt.timedelta(seconds=value)).isoformat() + _UTC_SUFFIX
+    if not isinstance(value, str):
+        return None if value is None else to_iso_utc(parse_timestamp(value))
+    normalized = _NORMALIZED.get(value)
     if normalized is not None:
         return normalized
-    if not text:
+    if not value:
         return None
-    if len(text) == _ZULU_LENGTH and text[_DATE_LENGTH] == "T" and text[-1] == "Z":
-        normalized = dt.datetime.fromisoformat(text[:-1]).isoformat() + _UTC_SUFFIX
+    if len(value) == _ZULU_LENGTH and value[_DATE_LENGTH] == "T" and value[-1] == "Z":
+        normalized = dt.datetime.fromisoformat(value[:-1]).isoformat() + _UTC_SUFFIX
     else:
-        normalized = to_iso_utc(parse_timestamp(text))
+        normalized = to_iso_utc(parse_timestamp(value))
     if len(_NORMALIZED) >= _NORMALIZED_KEPT:
         _NORMALIZED.clear()
-    _NORMALIZED[text] = normalized
+    _NORMALIZED[value] = normalized
     return normalized
 
 

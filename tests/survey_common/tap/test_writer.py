@@ -31,7 +31,8 @@ class ShortWrites(io.RawIOBase):
 def unbuffered_stdout(monkeypatch: pytest.MonkeyPatch) -> ShortWrites:
     """Replace stdout in the test itself: pytest sets its own again after fixtures."""
     raw = ShortWrites()
-    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(raw, write_through=True))  # type: ignore[arg-type]
+    stdout = io.TextIOWrapper(t.cast("io.BufferedWriter", raw), write_through=True)
+    monkeypatch.setattr("sys.stdout", stdout)
     return raw
 
 

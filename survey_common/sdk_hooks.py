@@ -25,6 +25,8 @@ SDK_PRIVATE_NAMES: dict[type, tuple[str, ...]] = {
         "_stream_version",  # the version an ACTIVATE_VERSION message names
         "_write_activate_version_message",  # sent once a full table read is complete
         "_state_manager",  # dropped so that it is built again when a read turns unsorted
+        "_generate_record_messages",  # overridden: no selection walk when all is selected
+        "_process_record",  # overridden: no copy of each record for child streams there are not
     ),
     RESTStream: (
         "_prepare_request",  # called: the walk that reads pages ahead prepares them as the SDK does

@@ -22,6 +22,8 @@ def parse_timestamp(value: str | float | dt.datetime) -> dt.datetime:
         ValueError: if a string is neither ISO 8601 nor a number of epoch seconds.
         TypeError: if the value is not a string, a number or a datetime.
     """
+    if value.__class__ is int:  # epoch seconds, the commonest form: already in UTC
+        return dt.datetime.fromtimestamp(value, tz=UTC)
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -46,7 +48,39 @@ def to_iso_utc(moment: dt.datetime) -> str:
 
 
 def normalize_timestamp(value: str | float | None) -> str | None:
-    """Rewrite a platform timestamp as ISO 8601 UTC, keeping null as null."""
-    if value is None or value == "":
+    """Rewrite a platform timestamp as ISO 8601 UTC, keeping null as null.
+
+    Every record goes through here for each of its timestamps, so the forms the platforms
+    send most take a short way to the same text as ``to_iso_utc(parse_timestamp(...))``:
+    whole epoch seconds, and ``2024-01-01T00:02:46Z``. Records often carry the same
+    instant twice (created and updated at once), so the last few thousand strings
+    rewritten are remembered: a repeat costs a lookup.
+    """
+    if value.__class__ is int:  # whole epoch seconds: a naive UTC time formatted with its offset
+        return (_EPOCH + dt.timedelta(seconds=value)).isoformat() + _UTC_SUFFIX
+    if not isinstance(value, str):
+        return None if value is None else to_iso_utc(parse_timestamp(value))
+    normalized = _NORMALIZED.get(value)
+    if normalized is not None:
+        return normalized
+    if not value:
         return None
-    return to_iso_utc(parse_timestamp(value))
+    if len(value) == _ZULU_LENGTH and value[_DATE_LENGTH] == "T" and value[-1] == "Z":
+        normalized = dt.datetime.fromisoformat(value[:-1]).isoformat() + _UTC_SUFFIX
+    else:
+        normalized = to_iso_utc(parse_timestamp(value))
+    if len(_NORMALIZED) >= _NORMALIZED_KEPT:
+        _NORMALIZED.clear()
+    _NORMALIZED[value] = normalized
+    return normalized
+
+
+_EPOCH = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - naive on purpose, formatted with _UTC_SUFFIX
+_UTC_SUFFIX = "+00:00"
+#: ``2024-01-01T00:02:46Z``: the length of that form and of its date.
+_ZULU_LENGTH = 20
+_DATE_LENGTH = 10
+#: Strings ``normalize_timestamp`` rewrote lately, and how many it keeps. Only strings:
+#: numbers that are equal (1, 1.0, True) are not all timestamps.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_KEPT = 4096

@@ -8,7 +8,7 @@ import typing as t
 from typing_extensions import override
 
 from survey_common.tap.nested import FlattensParentPages, HandsPagesToChild
-from survey_common.timestamps import UTC, parse_timestamp, to_iso_utc
+from survey_common.timestamps import UTC, normalize_timestamp, to_iso_utc
 from tap_buenno.client import BuennoStream
 from tap_buenno.paging import ReplyPages, ReplyPaginator
 
@@ -189,13 +189,16 @@ class RepliesStream(HandsPagesToChild, BuennoStream):
         """Say once if the window returned replies created before it: it filters on update time.
 
         Such replies are kept: they are current, and the bookmark only moves forward.
+        Times are compared as the ISO 8601 UTC text records carry, which sorts as time
+        does; the conformance of the same value then finds it already rewritten.
         """
+        window_from = to_iso_utc(self._window_from)
         for reply in replies:
             try:
-                created = parse_timestamp(reply["created_at"])
-            except (KeyError, TypeError, ValueError):
+                created = normalize_timestamp(reply["created_at"])
+            except (KeyError, TypeError, ValueError, OverflowError):
                 continue  # post_process fails on it, naming the record and the field
-            if created < self._window_from:
+            if created is not None and created < window_from:
                 self.learned.say_once(
                     "date-field",
                     "Buenno's replies from/to filter on update time: replies created before "

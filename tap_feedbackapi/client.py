@@ -29,7 +29,13 @@ from survey_common.platforms.feedbackapi import authenticator, error_message
 from survey_common.schemas import platform_schemas
 from survey_common.tap.stream import SurveyAPIStream
 from survey_common.timestamps import parse_timestamp
-from tap_feedbackapi.frontier import ASCENDING, DESCENDING, ReadFrontier, UnorderedListError
+from tap_feedbackapi.frontier import (
+    ASCENDING,
+    DESCENDING,
+    UNKNOWN,
+    ReadFrontier,
+    UnorderedListError,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -317,7 +323,7 @@ class FeedbackAPIStream(SurveyAPIStream):
             self._next_page = self._asked + 1
             return
         self._previous = (self._asked, ids)
-        yield from self._first_reads(records)
+        yield from self._first_reads(records, ids)
         self._next_page = self._page_after(bool(records))
 
     def _step_back(self, gone: int) -> None:
@@ -359,16 +365,24 @@ class FeedbackAPIStream(SurveyAPIStream):
             f"page {previous[0]}: the assumption that it honours 'page' failed"
         )
 
-    def _first_reads(self, records: list[dict[str, t.Any]]) -> Iterable[dict[str, t.Any]]:
-        """Yield the records read for the first time, newer than what earlier runs emitted."""
+    def _first_reads(
+        self, records: list[dict[str, t.Any]], ids: list[str]
+    ) -> Iterable[dict[str, t.Any]]:
+        """Yield the records read for the first time, newer than what earlier runs emitted.
+
+        What the order seen says is learned when it changes, not again at every record.
+        """
+        frontier, order_key, noted = self._frontier, self.order_key, UNKNOWN
         for index, record in enumerate(records):
-            key = parse_timestamp(record[self.order_key])
+            key = parse_timestamp(record[order_key])
             try:
-                first = self._frontier.admit(key, _id_of(record))
+                first = frontier.admit(key, ids[index])
             except UnorderedListError:
-                self._read_unordered([_id_of(earlier) for earlier in records[:index]])
-                first = self._frontier.admit(key, _id_of(record))
-            self._note_order()
+                self._read_unordered(ids[:index])
+                first = frontier.admit(key, ids[index])
+            if frontier.direction != noted:
+                noted = frontier.direction
+                self._note_order()
             if first and (self._emit_floor is None or key >= self._emit_floor):
                 yield record
 

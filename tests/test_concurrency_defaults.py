@@ -32,4 +32,3 @@ def test_each_connector_declares_a_modest_default_bound(name: str) -> None:
     assert setting["default"] == default
     assert 1 <= default <= 16
     assert "429 halves" in setting["description"]
-

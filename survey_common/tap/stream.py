@@ -34,6 +34,7 @@ from survey_common.tap.readahead import (
     PageAt,
     PredictsPages,
     ReadAhead,
+    request_key,
 )
 from survey_common.tap.records import PlainRecordMessages
 
@@ -241,18 +242,13 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         limit = self.survey_tap.in_flight_limit
         self._size_pool(limit.maximum)
         reader = ReadAhead(self._request, self.request_decorator, context, workers=limit.maximum)
+        ahead = _PagesAhead(self, context, paginator)
         pages = 0
         try:
             with self.get_http_request_counter() as request_counter:
                 request_counter.with_context(context)
                 while not paginator.finished:
-                    # The pages ahead are prepared first: preparing the one asked now
-                    # last leaves the stream's request state as that page's.
-                    upcoming = [
-                        self._prepare_page(context, token)
-                        for token in self._upcoming(paginator, limit.bound)
-                    ]
-                    prepared_request = self._prepare_request(context=context, page=paginator)
+                    upcoming, prepared_request = ahead.prepare(limit.bound)
                     resp = reader.next(prepared_request, upcoming)
                     self.survey_tap.last_answer = resp
                     request_counter.increment()
@@ -290,19 +286,6 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
             self.requests_session.mount("https://", pool)
             self.requests_session.mount("http://", pool)
             self._pool_sized = True
-
-    @staticmethod
-    def _upcoming(paginator: BaseAPIPaginator[t.Any], count: int) -> list[t.Any]:
-        """Return the tokens the paginator is sure to ask after the current one, if it knows."""
-        if isinstance(paginator, PredictsPages):
-            return paginator.upcoming(count)
-        return []
-
-    def _prepare_page(self, context: Context | None, token: t.Any) -> requests.PreparedRequest:
-        """Prepare the request of the page at ``token`` as the walk would when it gets there."""
-        # singer-sdk reads nothing of the paginator here but its current token.
-        at_token = t.cast("BaseAPIPaginator[t.Any]", PageAt(token))
-        return self._prepare_request(context=context, page=at_token)
 
     def last_call(self) -> str:
         """Name the call whose answer is being read, with its status: ``GET /x (HTTP 200)``."""
@@ -366,3 +349,58 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         else:
             cause = f"a failure on stream '{self.name}'"
         retry.log_retry(self.logger, cause, details, self.max_attempts)
+
+
+class _PagesAhead:
+    """The requests of the pages a walk will ask next, each prepared once.
+
+    Preparing a request (URL parameters, encoding, authentication) costs about as much as
+    reading a small page's records; the pages ahead are the same from one page to the
+    next but one, so each is prepared when it is first predicted and kept. A page asked
+    whose request differs from the one prepared ahead for its token shows that what the
+    walk learned changed the requests: everything prepared ahead is prepared again.
+    """
+
+    def __init__(
+        self, stream: SurveyAPIStream, context: Context | None, paginator: BaseAPIPaginator[t.Any]
+    ) -> None:
+        """Prepare pages of ``stream``'s walk with ``paginator`` in ``context``."""
+        self._stream = stream
+        self._context = context
+        self._paginator = paginator
+        self._predicts = isinstance(paginator, PredictsPages)
+        self._prepared: list[tuple[t.Any, requests.PreparedRequest]] = []
+
+    def prepare(
+        self, count: int
+    ) -> tuple[list[requests.PreparedRequest], requests.PreparedRequest]:
+        """Return up to ``count`` requests ahead, then the request of the current page.
+
+        The pages ahead are prepared first: preparing the one asked now last leaves the
+        stream's request state (what ``get_url_params`` notes) as that page's.
+        """
+        current_token = self._paginator.current_value
+        expected = next((req for token, req in self._prepared if token == current_token), None)
+        tokens = t.cast("PredictsPages", self._paginator).upcoming(count) if self._predicts else []
+        upcoming = self._ahead(tokens)
+        current = self._stream._prepare_request(context=self._context, page=self._paginator)
+        if expected is not None and request_key(expected) != request_key(current):
+            self._prepared = []
+            upcoming = self._ahead(tokens)
+            current = self._stream._prepare_request(context=self._context, page=self._paginator)
+        return [request for _, request in upcoming], current
+
+    def _ahead(self, tokens: list[t.Any]) -> list[tuple[t.Any, requests.PreparedRequest]]:
+        """Return the requests of ``tokens``, preparing only those not prepared before."""
+        kept = self._prepared
+        self._prepared = [
+            (token, next((req for old, req in kept if old == token), None) or self._page(token))
+            for token in tokens
+        ]
+        return self._prepared
+
+    def _page(self, token: t.Any) -> requests.PreparedRequest:
+        """Prepare the request of the page at ``token`` as the walk would when it gets there."""
+        # singer-sdk reads nothing of the paginator here but its current token.
+        at_token = t.cast("BaseAPIPaginator[t.Any]", PageAt(token))
+        return self._stream._prepare_request(context=self._context, page=at_token)

@@ -14,6 +14,7 @@ the start (``survey_common.http.quiet_urls``).
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import sys
 import threading
@@ -21,8 +22,10 @@ import typing as t
 import weakref
 
 from singer_sdk import Tap
+from singer_sdk.contrib import msgspec as msgspec_encoding
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
 from survey_common.http import quiet_urls
@@ -58,6 +61,36 @@ class BufferedMsgSpecWriter(MsgSpecWriter):
         super().__init__(*args, **kwargs)
         self._kept = bytearray()
         weakref.finalize(self, _write_out, self._kept)
+
+    def write_record(
+        self,
+        stream: str,
+        record: dict[str, t.Any],
+        version: int | None,
+        time_extracted: dt.datetime,
+    ) -> None:
+        """Keep the RECORD line ``RecordMessage(...)`` would give, without making the message.
+
+        The line is encoded straight into the block kept, with the keys in the order the
+        SDK's ``RecordMessage.to_dict`` gives them, so it is byte for byte the same.
+        """
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            self.write_message(
+                RecordMessage(
+                    stream=stream, record=record, version=version, time_extracted=time_extracted
+                )
+            )
+            return
+        message: dict[str, t.Any] = {"type": "RECORD", "stream": stream, "record": record}
+        if version is not None:
+            message["version"] = version
+        message["time_extracted"] = time_extracted
+        kept = self._kept
+        msgspec_encoding.encoder.encode_into(message, kept, len(kept))
+        kept += b"\n"
+        if len(kept) >= self.block_size:
+            _write_all(buffer, kept)
 
     @override
     def write_message(self, message: Message) -> None:

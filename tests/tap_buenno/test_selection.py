@@ -73,3 +73,44 @@ def test_a_record_without_its_partition_key_gets_it_from_the_partition(
     records = run_selecting({**config, "form_ids": [form_id]}, "invitations").records("invitations")
     assert records == [{**records[0], "form_id": form_id}]
     assert records[0]["id"] == 7
+
+
+def run_to_binary_stdout(config: dict[str, t.Any]) -> SingerOutput:
+    """Run the tap with stdout on bytes, as a tap run as a command writes (replies only)."""
+    run_selecting(config, "replies")  # the catalog check, on text stdout
+    catalog = TapBuenno(config=config, parse_env_config=False).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if not metadata["breadcrumb"]:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] == "replies"
+    tap = TapBuenno(config=config, catalog=catalog, parse_env_config=False)
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, write_through=True)
+    with contextlib.redirect_stdout(stdout):
+        tap.sync_all()
+        stdout.flush()
+    return parse_messages(raw.getvalue().decode())
+
+
+def test_a_stream_map_still_shapes_records_written_as_bytes(
+    requests_mock: rm.Mocker, config: dict[str, t.Any]
+) -> None:
+    serve_replies(requests_mock)
+    plain = run_to_binary_stdout(config).records("replies")
+    mapped = run_to_binary_stdout({**config, "stream_maps": {"replies": {"email": None}}})
+
+    assert [r["id"] for r in plain] == [1, 2]
+    assert all("email" in r for r in plain)
+    assert [r["id"] for r in mapped.records("replies")] == [1, 2]
+    assert all("email" not in r for r in mapped.records("replies"))
+
+
+def test_flattening_still_flattens_records_written_as_bytes(
+    requests_mock: rm.Mocker, config: dict[str, t.Any]
+) -> None:
+    serve_replies(requests_mock)
+    flat = run_to_binary_stdout(
+        {**config, "flattening_enabled": True, "flattening_max_depth": 1}
+    ).records("replies")
+
+    assert all("answers" in r and isinstance(r["answers"], str) for r in flat)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import gc
 import io
 import json
@@ -65,3 +67,24 @@ def test_records_kept_when_the_tap_ends_are_written_out(monkeypatch: pytest.Monk
     del writer
     gc.collect()
     assert [m["record"]["id"] for m in lines(stdout)] == [1, 2]
+
+
+@pytest.mark.parametrize("version", [None, 1733000000000])
+def test_a_record_written_from_its_parts_is_the_line_its_message_gives(
+    monkeypatch: pytest.MonkeyPatch, version: int | None
+) -> None:
+    extracted = dt.datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)
+    fields = {"id": 7, "score": decimal.Decimal("9.50"), "at": "2025-01-02T03:04:05+00:00"}
+    as_message = unbuffered_stdout(monkeypatch)
+    writer = BufferedMsgSpecWriter()
+    writer.write_message(
+        RecordMessage(stream="replies", record=fields, version=version, time_extracted=extracted)
+    )
+    writer.write_message(StateMessage(value={}))
+    from_parts = unbuffered_stdout(monkeypatch)
+    writer = BufferedMsgSpecWriter()
+    writer.write_record("replies", fields, version, extracted)
+    writer.write_message(StateMessage(value={}))
+
+    assert from_parts.data == as_message.data
+    assert b'"score":9.50' in from_parts.data

@@ -121,6 +121,8 @@ class ReadAhead:
         self._closed = threading.Event()
         #: Requests sent (or being sent) ahead whose answers the walk did not take.
         self.wasted = 0
+        #: Whether the walk had to wait for the last answer it took that was fetched ahead.
+        self.waited = False
 
     def next(
         self, request: requests.PreparedRequest, upcoming: Sequence[requests.PreparedRequest]
@@ -144,6 +146,7 @@ class ReadAhead:
                 self._pending[key] = self._pool().submit(self._fetch_ahead, ahead, self._context)
         if future is None:
             return t.cast("requests.Response", self._fetch(request, self._context))
+        self.waited = not future.done()
         return future.result()
 
     def close(self) -> None:

@@ -51,6 +51,8 @@ class PlainRecordMessages(_Stream):
 
     _checked_mask: SelectionMask | None = None
     _selects_everything = False
+    _checked_writer: object = None
+    _writes_direct = False
 
     def _every_property_selected(self) -> bool:
         """Return whether the selection keeps every property, checking each mask once.
@@ -82,6 +84,17 @@ class PlainRecordMessages(_Stream):
         for key, value in (partition_context or {}).items():
             record.setdefault(key, value)
 
+    def _direct_writer(self) -> DirectRecordWriter | None:
+        """Return the tap's writer where it writes RECORD lines from their parts, once looked at.
+
+        A protocol check costs more than writing the line: it is made once per writer.
+        """
+        writer = self._tap.message_writer
+        if writer is not self._checked_writer:
+            self._checked_writer = writer
+            self._writes_direct = isinstance(writer, DirectRecordWriter)
+        return t.cast("DirectRecordWriter", writer) if self._writes_direct else None
+
     def _writes_records_as_read(self) -> bool:
         """Return whether each record goes out as it is: all selected, no map, no flattening."""
         maps = self.stream_maps
@@ -99,8 +112,8 @@ class PlainRecordMessages(_Stream):
         Making a ``RecordMessage`` and its dict for every record only to encode them was a
         tenth of what a tap spent per record; the line written is the same.
         """
-        writer = self._tap.message_writer
-        if not isinstance(writer, DirectRecordWriter) or not self._writes_records_as_read():
+        writer = self._direct_writer()
+        if writer is None or not self._writes_records_as_read():
             super()._write_record_message(record)
             return
         writer.write_record(

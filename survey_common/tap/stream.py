@@ -243,13 +243,19 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         self._size_pool(limit.maximum)
         reader = ReadAhead(self._request, self.request_decorator, context, workers=limit.maximum)
         ahead = _PagesAhead(self, context, paginator)
+        # Pages are read only as far ahead as the walk needs: one at first, twice as many
+        # each time it had to wait for one, up to the limit. Against a fast API a page or
+        # two ahead keep the walk busy, and more threads would only take turns with it.
+        depth = 1
         pages = 0
         try:
             with self.get_http_request_counter() as request_counter:
                 request_counter.with_context(context)
                 while not paginator.finished:
-                    upcoming, prepared_request = ahead.prepare(limit.bound)
+                    upcoming, prepared_request = ahead.prepare(min(depth, limit.bound))
                     resp = reader.next(prepared_request, upcoming)
+                    if reader.waited:
+                        depth = min(2 * depth, limit.maximum)
                     self.survey_tap.last_answer = resp
                     request_counter.increment()
                     self.update_sync_costs(prepared_request, resp, context)

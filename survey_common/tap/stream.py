@@ -11,6 +11,7 @@ error, naming the endpoint, for an answer whose JSON has a shape the tap does no
 from __future__ import annotations
 
 import functools
+import time
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
@@ -21,6 +22,7 @@ from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import SinglePagePaginator
+from singer_sdk.streams.rest import HTTPRequest, PageContext
 from typing_extensions import override
 
 from survey_common.http import errors as api_errors
@@ -34,7 +36,6 @@ from survey_common.tap.readahead import (
     PageAt,
     PredictsPages,
     ReadAhead,
-    request_key,
 )
 from survey_common.tap.records import PlainRecordMessages
 
@@ -244,17 +245,21 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         reader = ReadAhead(self._request, self.request_decorator, context, workers=limit.maximum)
         ahead = _PagesAhead(self, context, paginator)
         # Pages are read only as far ahead as the walk needs: one at first, twice as many
-        # each time it had to wait for one, up to the limit. Against a fast API a page or
-        # two ahead keep the walk busy, and more threads would only take turns with it.
+        # each time it waited for a page longer than it took to write the one before, up
+        # to the limit. Against a fast API a page ahead keeps the walk busy, and more
+        # threads would only take turns with it for the interpreter.
         depth = 1
         pages = 0
+        writing = 0.0  # seconds the walk spent writing the page before
         try:
             with self.get_http_request_counter() as request_counter:
                 request_counter.with_context(context)
                 while not paginator.finished:
                     upcoming, prepared_request = ahead.prepare(min(depth, limit.bound))
+                    asked_at = time.perf_counter()
                     resp = reader.next(prepared_request, upcoming)
-                    if reader.waited:
+                    answered_at = time.perf_counter()
+                    if reader.waited and answered_at - asked_at > writing:
                         depth = min(2 * depth, limit.maximum)
                     self.survey_tap.last_answer = resp
                     request_counter.increment()
@@ -276,6 +281,7 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
                     yield from records
                     pages += 1
                     paginator.advance(resp)
+                    writing = time.perf_counter() - answered_at
         finally:
             reader.close()
             if reader.wasted:
@@ -357,14 +363,23 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         retry.log_retry(self.logger, cause, details, self.max_attempts)
 
 
+class _Prepared(t.NamedTuple):
+    """A page's request as the stream describes it, and as prepared to be sent."""
+
+    token: t.Any
+    described: HTTPRequest
+    prepared: requests.PreparedRequest
+
+
 class _PagesAhead:
     """The requests of the pages a walk will ask next, each prepared once.
 
-    Preparing a request (URL parameters, encoding, authentication) costs about as much as
-    reading a small page's records; the pages ahead are the same from one page to the
-    next but one, so each is prepared when it is first predicted and kept. A page asked
-    whose request differs from the one prepared ahead for its token shows that what the
-    walk learned changed the requests: everything prepared ahead is prepared again.
+    Preparing a request (encoding, cookies, authentication) costs about as much as reading
+    a small page's records, and a page predicted ahead is prepared before the walk gets
+    there: when it does, the stream describes the page again (``get_http_request``, which
+    also leaves the stream's request state as that page's) and the request prepared ahead
+    is used if the description is the same. One that differs shows that what the walk
+    learned changed the requests: everything prepared ahead is prepared again.
     """
 
     def __init__(
@@ -375,38 +390,48 @@ class _PagesAhead:
         self._context = context
         self._paginator = paginator
         self._predicts = isinstance(paginator, PredictsPages)
-        self._prepared: list[tuple[t.Any, requests.PreparedRequest]] = []
+        self._prepared: list[_Prepared] = []
 
     def prepare(
         self, count: int
     ) -> tuple[list[requests.PreparedRequest], requests.PreparedRequest]:
         """Return up to ``count`` requests ahead, then the request of the current page.
 
-        The pages ahead are prepared first: preparing the one asked now last leaves the
+        The pages ahead are described first: describing the one asked now last leaves the
         stream's request state (what ``get_url_params`` notes) as that page's.
         """
-        current_token = self._paginator.current_value
-        expected = next((req for token, req in self._prepared if token == current_token), None)
+        token = self._paginator.current_value
+        kept = next((entry for entry in self._prepared if entry.token == token), None)
         tokens = t.cast("PredictsPages", self._paginator).upcoming(count) if self._predicts else []
         upcoming = self._ahead(tokens)
-        current = self._stream._prepare_request(context=self._context, page=self._paginator)
-        if expected is not None and request_key(expected) != request_key(current):
+        described = self._describe(token)
+        if kept is not None and kept.described == described:
+            return [entry.prepared for entry in upcoming], kept.prepared
+        if kept is not None:
             self._prepared = []
             upcoming = self._ahead(tokens)
-            current = self._stream._prepare_request(context=self._context, page=self._paginator)
-        return [request for _, request in upcoming], current
+        current = self._stream._prepare_request(context=self._context, page=self._paginator)
+        return [entry.prepared for entry in upcoming], current
 
-    def _ahead(self, tokens: list[t.Any]) -> list[tuple[t.Any, requests.PreparedRequest]]:
+    def _ahead(self, tokens: list[t.Any]) -> list[_Prepared]:
         """Return the requests of ``tokens``, preparing only those not prepared before."""
         kept = self._prepared
         self._prepared = [
-            (token, next((req for old, req in kept if old == token), None) or self._page(token))
+            next((entry for entry in kept if entry.token == token), None) or self._page(token)
             for token in tokens
         ]
         return self._prepared
 
-    def _page(self, token: t.Any) -> requests.PreparedRequest:
+    def _describe(self, token: t.Any) -> HTTPRequest:
+        """Return the stream's description of the request of the page at ``token``."""
+        return self._stream.get_http_request(
+            page=PageContext(stream_context=self._context, next_page_token=token)
+        )
+
+    def _page(self, token: t.Any) -> _Prepared:
         """Prepare the request of the page at ``token`` as the walk would when it gets there."""
         # singer-sdk reads nothing of the paginator here but its current token.
         at_token = t.cast("BaseAPIPaginator[t.Any]", PageAt(token))
-        return self._stream._prepare_request(context=self._context, page=at_token)
+        described = self._describe(token)
+        prepared = self._stream._prepare_request(context=self._context, page=at_token)
+        return _Prepared(token, described, prepared)

@@ -211,3 +211,18 @@ def test_closing_the_walk_early_ends_its_threads(
     assert read_ahead_threads() == []
     # Three pages walked, at most the limit's eight ahead of them: not the whole list.
     assert len(calls(empty_api, "customers")) <= 3 + 8
+
+
+def test_pages_read_ahead_hold_no_more_records_than_the_bound(
+    config: dict[str, t.Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two pages of a hundred may wait ahead: with the page asked now, three in flight.
+    monkeypatch.setattr("survey_common.tap.stream.RECORDS_READ_AHEAD", 2 * PAGE)
+    api = CustomersAPI(2_000, wait_for=8)
+
+    with served_over_http(api) as url:
+        stream = customers_stream({**config, "api_url": url, "max_concurrent_requests": 8})
+        records = list(stream.request_records(None))
+
+    assert [r["id"] for r in records] == ids(2_000)
+    assert 2 <= api.most_in_flight <= 3

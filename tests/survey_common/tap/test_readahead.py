@@ -6,8 +6,10 @@ import threading
 import typing as t
 
 import requests
+from singer_sdk.streams.rest import HTTPRequest, PageContext
 
 from survey_common.tap.readahead import ReadAhead
+from survey_common.tap.stream import _PagesAhead
 
 
 def get(page: int) -> requests.PreparedRequest:
@@ -67,3 +69,59 @@ def test_a_request_not_fetched_ahead_drops_every_answer_fetched_ahead() -> None:
 
     assert (detour.url, again.url) == (get(7).url, get(2).url)
     assert answers.sent.count(str(get(2).url)) == 2
+
+
+class LearningStream:
+    """A stream whose requests change once it learns how the API numbers its pages."""
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.prepared = 0
+
+    def get_http_request(self, *, page: t.Any) -> HTTPRequest:
+        return HTTPRequest(
+            url="http://api.test/x", params={"page": page.next_page_token + self.base}
+        )
+
+    def _prepare_request(self, *, context: t.Any, page: t.Any) -> requests.PreparedRequest:
+        self.prepared += 1
+        described = self.get_http_request(
+            page=PageContext(stream_context=context, next_page_token=page.current_value)
+        )
+        return requests.Request("GET", described.url, params=described.params).prepare()
+
+
+class Pages:
+    """A paginator at page ``current_value`` that predicts the pages after it."""
+
+    def __init__(self) -> None:
+        self.current_value = 0
+
+    def upcoming(self, count: int) -> list[int]:
+        return [self.current_value + n for n in range(1, count + 1)]
+
+
+def test_a_page_prepared_ahead_is_reused_while_its_request_stays_the_same() -> None:
+    stream, pages = LearningStream(), Pages()
+    ahead = _PagesAhead(t.cast("t.Any", stream), None, t.cast("t.Any", pages))
+    ahead.prepare(2)  # page 0, then 1 and 2 ahead
+    pages.current_value = 1
+    _, current = ahead.prepare(2)  # page 3 is new; page 1 was prepared ahead
+
+    assert stream.prepared == 4
+    assert current.url == "http://api.test/x?page=1"
+
+
+def test_pages_prepared_ahead_are_prepared_again_once_the_requests_changed() -> None:
+    stream, pages = LearningStream(), Pages()
+    ahead = _PagesAhead(t.cast("t.Any", stream), None, t.cast("t.Any", pages))
+    ahead.prepare(2)
+    stream.base = 1  # the walk learned that pages count from 1
+    pages.current_value = 1
+    upcoming, current = ahead.prepare(2)
+
+    assert current.url == "http://api.test/x?page=2"
+    assert [request.url for request in upcoming] == [
+        "http://api.test/x?page=3",
+        "http://api.test/x?page=4",
+    ]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pytest
 
 from survey_common.http.inflight import DEFAULT_MAX_CONCURRENT_REQUESTS
+from survey_common.platforms.feedbackapi import PUSH_MAX_CONCURRENT_REQUESTS
 from survey_common.readings import readings_from_text
 from survey_sandbox.buenno.seed import BUENNO_TOKEN
 from survey_sandbox.feedbackapi.seed import FEEDBACKAPI_TOKEN
@@ -190,6 +191,7 @@ PIPELINES = {
         ),
         key_of=lambda values: str(values.get("name") or values.get("due")),
         calls=RECORDS + RECORDS // 2,
+        in_flight=PUSH_MAX_CONCURRENT_REQUESTS,
     ),
     "target_hellocustomer": Pipeline(
         module="target_hellocustomer",

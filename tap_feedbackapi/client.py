@@ -28,7 +28,7 @@ from typing_extensions import override
 from survey_common.platforms.feedbackapi import authenticator, error_message
 from survey_common.schemas import platform_schemas
 from survey_common.tap.stream import SurveyAPIStream
-from survey_common.timestamps import parse_timestamp
+from survey_common.timestamps import epoch_microseconds
 from tap_feedbackapi.frontier import (
     ASCENDING,
     DESCENDING,
@@ -185,7 +185,8 @@ class FeedbackAPIStream(SurveyAPIStream):
         #: stepped back): the distinct count then overstates, so only an empty page ends.
         self._count_uncertain = False
         self._read_until = dt.datetime.now(tz=dt.timezone.utc)
-        self._emit_floor: dt.datetime | None = None
+        #: The bookmark, in epoch microseconds: records older were emitted by earlier runs.
+        self._emit_floor: int | None = None
 
     @property
     def learned(self) -> LearnedReadings:
@@ -241,7 +242,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         self._start_read()
         if self.replication_method == INCREMENTAL:
             bookmark = self.stream_state.get("replication_key_value")
-            self._emit_floor = None if bookmark is None else parse_timestamp(bookmark)
+            self._emit_floor = None if bookmark is None else epoch_microseconds(bookmark)
         yield from super().get_records(context)
         # singer-sdk 0.54 keeps the version of a whole read in a private attribute only.
         version = self._stream_version
@@ -374,7 +375,7 @@ class FeedbackAPIStream(SurveyAPIStream):
         """
         frontier, order_key, noted = self._frontier, self.order_key, UNKNOWN
         for index, record in enumerate(records):
-            key = parse_timestamp(record[order_key])
+            key = epoch_microseconds(record[order_key])
             try:
                 first = frontier.admit(key, ids[index])
             except UnorderedListError:

@@ -29,7 +29,7 @@ import decimal
 import math
 import typing as t
 
-from survey_common.timestamps import normalize_timestamp
+from survey_common.timestamps import epoch_seconds_text, normalize_timestamp
 
 #: Converts one value of a field; raises ``FieldError`` for a value it cannot convert.
 Converter = t.Callable[[t.Any], t.Any]
@@ -163,6 +163,7 @@ def _object(
         "DECLARED": declared,
         "covered": plain.issuperset,
         "drop": on_undeclared,
+        "epoch": epoch_seconds_text,
     }
     lines = [
         "def convert(value):",
@@ -177,12 +178,23 @@ def _object(
         if converter is None:
             continue
         namespace[f"c{index}"] = converter
-        check = _ALREADY_CONFORMED.get(_field_kind(schema), "")
+        kind = _field_kind(schema)
+        check = _ALREADY_CONFORMED.get(kind, "")
+        lines += [f"    v = value.get({name!r})", f"    if v is not None{check}:", "        try:"]
+        if kind == "date-time":
+            # Whole epoch seconds, the commonest timestamp, are written without a call more.
+            lines += [
+                "            if v.__class__ is int:",
+                "                try:",
+                f"                    value[{name!r}] = epoch(v)",
+                "                except OverflowError as exc:",
+                "                    raise FieldError(f'{v!r} is not a date-time') from exc",
+                "            else:",
+                f"                value[{name!r}] = c{index}(v)",
+            ]
+        else:
+            lines.append(f"            value[{name!r}] = c{index}(v)")
         lines += [
-            f"    v = value.get({name!r})",
-            f"    if v is not None{check}:",
-            "        try:",
-            f"            value[{name!r}] = c{index}(v)",
             "        except FieldError as exc:",
             f"            exc.path.append({name!r})",
             "            raise",

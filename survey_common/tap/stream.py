@@ -28,10 +28,12 @@ from typing_extensions import override
 from survey_common.http import errors as api_errors
 from survey_common.http import retry
 from survey_common.http.ratelimit import MinIntervalLimiter
+from survey_common.http.session import EnvironmentOnceSession
 from survey_common.settings import DEFAULT_REQUEST_TIMEOUT
 from survey_common.tap.conform import RecordConformer
 from survey_common.tap.decoding import decode_json
 from survey_common.tap.readahead import (
+    AheadDepth,
     LockedWeakKeyDictionary,
     PageAt,
     PredictsPages,
@@ -89,6 +91,7 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         Pages read ahead are decoded on worker threads, so the cache is locked.
         """
         super().__init__(*args, **kwargs)
+        self._requests_session = EnvironmentOnceSession()
         self._decoded_bodies: LockedWeakKeyDictionary[requests.Response, t.Any] = (
             LockedWeakKeyDictionary()
         )
@@ -249,24 +252,22 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         self._size_pool(limit.maximum)
         reader = ReadAhead(self._request, self.request_decorator, context, workers=limit.maximum)
         ahead = _PagesAhead(self, context, paginator)
-        # Pages are read only as far ahead as the walk needs: one at first, twice as many
-        # each time it waited for a page longer than it took to write the one before, up
-        # to the limit. Against a fast API a page ahead keeps the walk busy, and more
-        # threads would only take turns with it for the interpreter.
-        depth = 1
+        depth = AheadDepth(limit.maximum)
         pages = 0
-        writing = 0.0  # seconds the walk spent writing the page before
         try:
             with self.get_http_request_counter() as request_counter:
                 request_counter.with_context(context)
                 while not paginator.finished:
-                    pages_ahead = min(depth, limit.bound, self._pages_in_memory())
+                    pages_ahead = min(depth.pages, limit.bound, self._pages_in_memory())
                     upcoming, prepared_request = ahead.prepare(pages_ahead)
-                    asked_at = time.perf_counter()
+                    asked_at, working_at = time.perf_counter(), time.thread_time()
                     resp = reader.next(prepared_request, upcoming)
                     answered_at = time.perf_counter()
-                    if reader.waited and answered_at - asked_at > writing:
-                        depth = min(2 * depth, limit.maximum)
+                    depth.asked(
+                        waited=answered_at - asked_at,
+                        own_cpu=time.thread_time() - working_at,
+                        unready_ahead=reader.waited,
+                    )
                     self.survey_tap.last_answer = resp
                     request_counter.increment()
                     self.update_sync_costs(prepared_request, resp, context)
@@ -287,7 +288,7 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
                     yield from records
                     pages += 1
                     paginator.advance(resp)
-                    writing = time.perf_counter() - answered_at
+                    depth.wrote(time.perf_counter() - answered_at)
         finally:
             reader.close()
             if reader.wasted:

@@ -8,6 +8,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 import typing as t
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -24,6 +25,8 @@ if t.TYPE_CHECKING:
     import requests_mock as rm
 
 PAGE = 100
+#: A round trip long enough for a walk to read ahead (a loopback takes far less).
+LATENCY = 0.005
 
 
 def customer(number: int) -> dict[str, t.Any]:
@@ -41,13 +44,18 @@ class CustomersAPI:
     so calls that are sent together are seen together however the threads are scheduled.
     """
 
-    def __init__(self, count: int, *, total: int | None = None, wait_for: int = 1) -> None:
+    def __init__(
+        self, count: int, *, total: int | None = None, wait_for: int = 1, latency: float = 0.0
+    ) -> None:
         self.count = count
+        self.latency = latency
         self.total = count if total is None else total
         self.wait_for = wait_for
         self.in_flight = 0
         self.most_in_flight = 0
         self.pages: list[int] = []
+        #: The thread that asked each call, as requests_mock answers on the caller's thread.
+        self.askers: list[str] = []
         self.failing: dict[int, tuple[int, dict[str, t.Any]]] = {}
         self._changed = threading.Condition()
 
@@ -58,9 +66,11 @@ class CustomersAPI:
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             self._changed.notify_all()
             self._changed.wait_for(lambda: self.in_flight >= self.wait_for, timeout=0.2)
+        time.sleep(self.latency)
         try:
             number = int(parse_qs(urlsplit(url).query)["page"][0])
             self.pages.append(number)
+            self.askers.append(threading.current_thread().name)
             if number in self.failing:
                 return self.failing[number]
             data = [customer(i) for i in range(self.count)][number * PAGE : (number + 1) * PAGE]
@@ -184,7 +194,7 @@ def test_a_total_larger_than_the_list_loses_nothing_and_asks_within_it(
     empty_api: rm.Mocker, config: dict[str, t.Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    serve(empty_api, CustomersAPI(1_000, total=5_000))
+    serve(empty_api, CustomersAPI(1_000, total=5_000, latency=LATENCY))
 
     output = run_tap(TapFeedbackAPI, config)
 
@@ -199,18 +209,18 @@ def test_a_total_larger_than_the_list_loses_nothing_and_asks_within_it(
 def test_closing_the_walk_early_ends_its_threads(
     empty_api: rm.Mocker, config: dict[str, t.Any]
 ) -> None:
-    serve(empty_api, CustomersAPI(2_000))
+    serve(empty_api, CustomersAPI(2_000, latency=LATENCY))
     stream = customers_stream(config)
     walk = iter(stream.request_records(None))
 
-    first = [record["id"] for record in itertools.islice(walk, 250)]
+    first = [record["id"] for record in itertools.islice(walk, 350)]
     assert read_ahead_threads() != []
     t.cast("t.Generator[t.Any, None, None]", walk).close()
 
-    assert first == ids(250)
+    assert first == ids(350)
     assert read_ahead_threads() == []
-    # Three pages walked, at most the limit's eight ahead of them: not the whole list.
-    assert len(calls(empty_api, "customers")) <= 3 + 8
+    # Four pages walked, at most the limit's eight ahead of them: not the whole list.
+    assert len(calls(empty_api, "customers")) <= 4 + 8
 
 
 def test_pages_read_ahead_hold_no_more_records_than_the_bound(
@@ -226,3 +236,32 @@ def test_pages_read_ahead_hold_no_more_records_than_the_bound(
 
     assert [r["id"] for r in records] == ids(2_000)
     assert 2 <= api.most_in_flight <= 3
+
+
+def test_an_api_that_answers_at_once_is_read_page_after_page(
+    empty_api: rm.Mocker, config: dict[str, t.Any]
+) -> None:
+    api = serve(empty_api, CustomersAPI(2_000))
+    stream = customers_stream(config)
+
+    records = list(stream.request_records(None))
+
+    assert [r["id"] for r in records] == ids(2_000)
+    assert api.pages == list(range(20))
+    assert set(api.askers) == {threading.main_thread().name}
+
+
+def test_an_api_slow_to_answer_has_pages_read_ahead_after_two(
+    empty_api: rm.Mocker, config: dict[str, t.Any]
+) -> None:
+    api = serve(empty_api, CustomersAPI(2_000, latency=LATENCY))
+    stream = customers_stream(config)
+
+    records = list(stream.request_records(None))
+
+    assert [r["id"] for r in records] == ids(2_000)
+    # Pages 0 and 1 measure the round trip, page 2 is asked with page 3 sent ahead.
+    main = threading.main_thread().name
+    asked_by = dict(zip(api.pages, api.askers, strict=True))
+    assert [asked_by[page] for page in range(3)] == [main] * 3
+    assert all(asked_by[page].startswith("read-ahead") for page in range(3, 20))

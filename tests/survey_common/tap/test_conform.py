@@ -8,7 +8,12 @@ import typing as t
 import pytest
 
 from survey_common.tap.conform import RecordConformer
-from survey_common.timestamps import normalize_timestamp, parse_timestamp, to_iso_utc
+from survey_common.timestamps import (
+    epoch_microseconds,
+    normalize_timestamp,
+    parse_timestamp,
+    to_iso_utc,
+)
 
 SCHEMA: dict[str, t.Any] = {
     "type": "object",
@@ -133,10 +138,13 @@ def test_every_form_of_a_timestamp_is_written_as_the_general_rule_writes_it(
     expected = to_iso_utc(parse_timestamp(value))
     assert normalize_timestamp(value) == expected
     assert normalize_timestamp(value) == expected  # a second time, remembered
+    assert conform({"id": "a", "at": value})["at"] == expected
 
 
-@pytest.mark.parametrize("value", ["2024-02-30T00:00:00Z", "2024-12-14T25:00:00Z", "soon"])
-def test_a_timestamp_that_is_no_date_is_refused_even_in_the_short_form(value: str) -> None:
+@pytest.mark.parametrize(
+    "value", ["2024-02-30T00:00:00Z", "2024-12-14T25:00:00Z", "soon", 253402300800, -62135596801]
+)
+def test_a_timestamp_that_is_no_date_is_refused_even_in_the_short_form(value: str | int) -> None:
     with pytest.raises(ValueError, match="field 'at'"):
         conform({"id": "a", "at": value})
 
@@ -145,3 +153,28 @@ def test_values_already_of_their_type_are_kept_and_booleans_in_numbers_are_not_n
     record = conform({"id": "a", "count": True, "score": 3, "flag": True, "child": None})
     assert record == {"id": "a", "count": True, "score": 3, "flag": True, "child": None}
     assert type(record["count"]) is bool
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        (1734134400, "2024-12-14T00:00:00.000001Z"),
+        ("2024-12-14T00:00:00.999999+00:00", 1734134401),
+        ("2024-12-14T01:59:59.999999+02:00", 1734134400),
+    ],
+)
+def test_timestamps_compared_as_epoch_microseconds_keep_every_microsecond(
+    earlier: str | int, later: str | int
+) -> None:
+    assert epoch_microseconds(earlier) < epoch_microseconds(later)
+    assert epoch_microseconds(later) - epoch_microseconds(earlier) == 1
+
+
+def test_the_same_instant_in_any_form_is_the_same_epoch_microsecond() -> None:
+    forms: list[str | int] = [
+        1734134400,
+        "1734134400",
+        "2024-12-14T00:00:00Z",
+        "2024-12-14T02:00:00+02:00",
+    ]
+    assert {epoch_microseconds(form) for form in forms} == {1734134400 * 1_000_000}

@@ -8,7 +8,7 @@ import typing as t
 import requests
 from singer_sdk.streams.rest import HTTPRequest, PageContext
 
-from survey_common.tap.readahead import ReadAhead
+from survey_common.tap.readahead import AheadDepth, ReadAhead
 from survey_common.tap.stream import _PagesAhead
 
 
@@ -125,3 +125,30 @@ def test_pages_prepared_ahead_are_prepared_again_once_the_requests_changed() -> 
         "http://api.test/x?page=3",
         "http://api.test/x?page=4",
     ]
+
+
+def depth_after(pages: list[tuple[float, float, bool]], *, writing: float = 0.002) -> int:
+    """Feed ``AheadDepth`` pages of (waited, own CPU, unready ahead), each written in ``writing``."""
+    depth = AheadDepth(maximum=8)
+    for waited, own_cpu, unready_ahead in pages:
+        depth.asked(waited=waited, own_cpu=own_cpu, unready_ahead=unready_ahead)
+        depth.wrote(writing)
+    return depth.pages
+
+
+def test_an_api_answering_at_once_is_not_read_ahead_however_long_its_pages_take_to_read() -> None:
+    # Most of each wait is the walk's own work on the answer, the rest a loopback's.
+    assert depth_after([(0.004, 0.0038, False)] * 50) == 0
+
+
+def test_one_slow_answer_is_not_a_slow_api_but_two_in_a_row_are() -> None:
+    fast, slow = (0.001, 0.0009, False), (0.1, 0.001, False)
+    assert depth_after([fast, fast, slow, fast, slow, fast]) == 0
+    assert depth_after([fast, fast, slow, slow]) == 1
+
+
+def test_read_ahead_deepens_while_the_walk_still_waits_and_never_past_the_maximum() -> None:
+    slow, waited_ahead, ready_ahead = (0.1, 0.001, False), (0.05, 0.0, True), (0.0, 0.0, False)
+    assert depth_after([slow, slow, waited_ahead, waited_ahead]) == 4
+    assert depth_after([slow, slow, waited_ahead, ready_ahead, ready_ahead]) == 2
+    assert depth_after([slow, slow] + [waited_ahead] * 10) == 8

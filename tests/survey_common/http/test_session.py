@@ -20,8 +20,16 @@ class ProxiesSeen(HTTPAdapter):
         self.proxies: list[dict[str, str]] = []
 
     @override
-    def send(self, request: requests.PreparedRequest, **kwargs: t.Any) -> requests.Response:
-        self.proxies.append(dict(kwargs["proxies"]))
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: t.Any = None,
+        verify: bool | str = True,
+        cert: t.Any = None,
+        proxies: t.Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        self.proxies.append(dict(proxies or {}))
         response = requests.Response()
         response.status_code = 200
         response.request = request

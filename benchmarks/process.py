@@ -63,9 +63,20 @@ def run_process(args: list[str], *, stdin: Path | None = None, capture: bool = F
     return Run(report["wall_seconds"], report["max_rss_kb"] / 1024, report["cpu_seconds"], text)
 
 
+@dataclasses.dataclass
+class Installation:
+    """Where connectors and the floor are run from."""
+
+    #: The development environment's, until ``benchmarks.runtime`` installs the package.
+    bin_dir: Path = Path(sys.executable).parent
+
+
+INSTALLATION = Installation()
+
+
 def executable(name: str) -> str:
-    """Return the console script installed beside this interpreter."""
-    return str(Path(sys.executable).with_name(name))
+    """Return the console script ``name`` of the installation benchmarked."""
+    return str(INSTALLATION.bin_dir / name)
 
 
 class TapRunner:
@@ -111,7 +122,7 @@ class TapRunner:
         """Run the plain requests loop over the same pages."""
         return run_process(
             [
-                sys.executable,
+                executable("python"),
                 "-m",
                 "benchmarks.floor",
                 self.case.platform,

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import requests
 
+from benchmarks import runtime
 from benchmarks.cases import REQUEST_CASES, SCALES, THROUGHPUT_CASES, Scale, TapCase
 from benchmarks.process import (
+    INSTALLATION,
     TapRunner,
     count_records,
     executable,
@@ -220,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as tmp:
         workdir = Path(tmp)
+        INSTALLATION.bin_dir = timed("install", lambda _scale, into: runtime.install(into))
         results["throughput"] = timed("throughput", bench_throughput)
         results["latency"] = timed("latency", bench_latency)
         results["push"] = timed("push", bench_push)

@@ -41,6 +41,7 @@ def test_runner_writes_every_benchmark_on_tiny_data(tmp_path, capsys):
     assert all(row["large_peak_rss_mb"] > 0 for row in results["memory"])
     assert results["hellocustomer_ceiling"]["stats"]["rate_limited"] == 0
     assert set(results["meta"]["section_seconds"]) == {
+        "install",
         "throughput",
         "latency",
         "push",

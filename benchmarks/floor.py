@@ -1,17 +1,19 @@
 """The floor a tap is measured against: a plain ``requests`` loop over the same pages.
 
-It asks the sandbox for exactly the pages the tap asks for and writes each record as a
-Singer RECORD line with the standard library's JSON encoder, and nothing else: no schema
-work, no state, no logging. A tap cannot beat it by much; the benchmark says how close
-it comes. It prints the number of records on stderr.
+It asks the sandbox for exactly the pages the tap asks for and writes each record as the
+Singer RECORD line the tap writes (with the read's version where the tap sends one, and
+the time the record was extracted) with the standard library's JSON encoder, and nothing
+else: no schema work, no state, no logging. It prints the number of records on stderr.
 
 Usage: ``python -m benchmarks.floor buenno|feedbackapi API_URL TOKEN``
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import time
 import typing as t
 
 import requests
@@ -58,21 +60,26 @@ def feedbackapi_customers(session: requests.Session, api_url: str, token: str) -
             return
 
 
+#: Each platform's stream, its reader, and whether the tap reads it whole (a version).
 READERS = {
-    "buenno": ("replies", buenno_replies),
-    "feedbackapi": ("customers", feedbackapi_customers),
+    "buenno": ("replies", buenno_replies, False),
+    "feedbackapi": ("customers", feedbackapi_customers, True),
 }
 
 
 def main(argv: list[str]) -> int:
     """Read one platform's stream and write it to stdout as RECORD lines."""
     platform, api_url, token = argv
-    stream, reader = READERS[platform]
+    stream, reader, versioned = READERS[platform]
+    version = {"version": round(time.time())} if versioned else {}
     out = sys.stdout
     count = 0
     with requests.Session() as session:
         for record in reader(session, api_url, token):
-            out.write(json.dumps({"type": "RECORD", "stream": stream, "record": record}))
+            extracted = dt.datetime.now(dt.timezone.utc).isoformat()[:-6] + "Z"
+            message = {"type": "RECORD", "stream": stream, "record": record, **version}
+            message["time_extracted"] = extracted
+            out.write(json.dumps(message))
             out.write("\n")
             count += 1
     out.flush()

@@ -420,10 +420,9 @@ class _PagesAhead:
         kept = next((entry for entry in self._prepared if entry.token == token), None)
         tokens = t.cast("PredictsPages", self._paginator).upcoming(count) if self._predicts else []
         upcoming = self._ahead(tokens)
-        described = self._describe(token)
-        if kept is not None and kept.described == described:
-            return [entry.prepared for entry in upcoming], kept.prepared
-        if kept is not None:
+        if kept is not None:  # prepared ahead: still the request the walk makes now?
+            if kept.described == self._describe(token):
+                return [entry.prepared for entry in upcoming], kept.prepared
             self._prepared = []
             upcoming = self._ahead(tokens)
         current = self._stream._prepare_request(context=self._context, page=self._paginator)

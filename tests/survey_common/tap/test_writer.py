@@ -88,3 +88,35 @@ def test_a_record_written_from_its_parts_is_the_line_its_message_gives(
 
     assert from_parts.data == as_message.data
     assert b'"score":9.50' in from_parts.data
+
+
+def write_from_parts(writer: BufferedMsgSpecWriter, numbers: range) -> None:
+    extracted = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+    for number in numbers:
+        writer.write_record("replies", {"id": number, "text": "x" * 100}, None, extracted)
+
+
+def test_records_written_from_their_parts_come_out_in_order_before_any_other_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stdout = unbuffered_stdout(monkeypatch)
+    writer = BufferedMsgSpecWriter()
+    write_from_parts(writer, range(1000))  # several encodings and blocks
+    writer.write_message(record(1000))  # a record that came the SDK's way
+    write_from_parts(writer, range(1001, 1003))
+    writer.write_message(StateMessage(value={"bookmarks": {}}))
+
+    messages = lines(stdout)
+    assert [m["record"]["id"] for m in messages[:-1]] == list(range(1003))
+    assert messages[-1] == {"type": "STATE", "value": {"bookmarks": {}}}
+
+
+def test_records_written_from_their_parts_are_written_out_when_the_tap_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stdout = unbuffered_stdout(monkeypatch)
+    writer = BufferedMsgSpecWriter()
+    write_from_parts(writer, range(5))
+    del writer
+    gc.collect()
+    assert [m["record"]["id"] for m in lines(stdout)] == list(range(5))

@@ -51,8 +51,9 @@ class PlainRecordMessages(_Stream):
 
     _checked_mask: SelectionMask | None = None
     _selects_everything = False
-    _checked_writer: object = None
-    _writes_direct = False
+    #: The writer, stream maps and selection ``_direct_target`` last looked at.
+    _checked_for: tuple[object, object, object] | None = None
+    _direct: tuple[DirectRecordWriter, str] | None = None
 
     def _every_property_selected(self) -> bool:
         """Return whether the selection keeps every property, checking each mask once.
@@ -84,26 +85,35 @@ class PlainRecordMessages(_Stream):
         for key, value in (partition_context or {}).items():
             record.setdefault(key, value)
 
-    def _direct_writer(self) -> DirectRecordWriter | None:
-        """Return the tap's writer where it writes RECORD lines from their parts, once looked at.
+    def _direct_target(self) -> tuple[DirectRecordWriter, str] | None:
+        """Return the writer and stream name where RECORD lines are written from their parts.
 
-        A protocol check costs more than writing the line: it is made once per writer.
+        They are where the tap's writer can (``DirectRecordWriter``) and each record goes
+        out as it is: every property selected, one stream map that changes nothing, no
+        flattening. That is looked at again only when the writer, the maps or the
+        selection is another object: a protocol check and a walk of the mask for every
+        record cost more than writing its line.
         """
-        writer = self._tap.message_writer
-        if writer is not self._checked_writer:
-            self._checked_writer = writer
-            self._writes_direct = isinstance(writer, DirectRecordWriter)
-        return t.cast("DirectRecordWriter", writer) if self._writes_direct else None
-
-    def _writes_records_as_read(self) -> bool:
-        """Return whether each record goes out as it is: all selected, no map, no flattening."""
-        maps = self.stream_maps
-        return (
-            self._every_property_selected()
-            and len(maps) == 1
-            and type(maps[0]) is SameRecordTransform
-            and not maps[0].flattening_enabled
-        )
+        writer, maps, mask = self._tap.message_writer, self.stream_maps, self.mask
+        checked = self._checked_for
+        if (
+            checked is None
+            or checked[0] is not writer
+            or checked[1] is not maps
+            or checked[2] is not mask
+        ):
+            as_read = (
+                self._every_property_selected()
+                and len(maps) == 1
+                and type(maps[0]) is SameRecordTransform
+                and not maps[0].flattening_enabled
+            )
+            direct = as_read and isinstance(writer, DirectRecordWriter)
+            self._direct = (
+                (t.cast("DirectRecordWriter", writer), maps[0].stream_alias) if direct else None
+            )
+            self._checked_for = (writer, maps, mask)
+        return self._direct
 
     @override
     def _write_record_message(self, record: Record) -> None:
@@ -112,16 +122,12 @@ class PlainRecordMessages(_Stream):
         Making a ``RecordMessage`` and its dict for every record only to encode them was a
         tenth of what a tap spent per record; the line written is the same.
         """
-        writer = self._direct_writer()
-        if writer is None or not self._writes_records_as_read():
+        direct = self._direct_target()
+        if direct is None:
             super()._write_record_message(record)
             return
-        writer.write_record(
-            self.stream_maps[0].stream_alias,
-            record,
-            self._stream_version,
-            dt.datetime.now(dt.timezone.utc),
-        )
+        writer, stream = direct
+        writer.write_record(stream, record, self._stream_version, dt.datetime.now(dt.timezone.utc))
         self.state_manager.is_flushed = False
 
     @override

@@ -91,7 +91,7 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         Pages read ahead are decoded on worker threads, so the cache is locked.
         """
         super().__init__(*args, **kwargs)
-        self._requests_session = EnvironmentOnceSession()
+        self._session = EnvironmentOnceSession()
         self._decoded_bodies: LockedWeakKeyDictionary[requests.Response, t.Any] = (
             LockedWeakKeyDictionary()
         )
@@ -306,6 +306,12 @@ class SurveyAPIStream(PlainRecordMessages, RESTStream[t.Any]):
         200,000, whatever the page size (at least one page).
         """
         return max(1, RECORDS_READ_AHEAD // max(1, self.last_page_length))
+
+    @property
+    @override
+    def requests_session(self) -> requests.Session:
+        """The stream's session: ``requests``' own, with the environment's proxies read once."""
+        return self._session
 
     def _size_pool(self, calls: int) -> None:
         """Let the session keep a connection open for every call the tap may have in flight."""

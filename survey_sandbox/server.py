@@ -42,8 +42,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     """Turns HTTP/1.1 traffic into :class:`Request` values and writes :class:`Response` ones."""
 
     protocol_version = "HTTP/1.1"
-    # Headers and body leave in two writes; with Nagle's algorithm on, the client's
-    # delayed ACK holds the body back ~40 ms on every kept-alive call.
+    # Status, headers and body are gathered and leave in one write when the answer is
+    # complete (``_write`` flushes): one system call and one wake-up of the
+    # client per answer instead of two, which kept a client reading memoized pages
+    # waiting a tenth of its time. Nagle's algorithm stays off for answers larger than
+    # the buffer: with it, the client's delayed ACK would hold their end back ~40 ms.
+    wbufsize = 1 << 16
     disable_nagle_algorithm = True
     server: _HTTPServer
 
@@ -132,6 +136,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(response.body)
+        self.wfile.flush()  # here, so that a client gone away is seen by ``_handle``
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Leave request logging to :meth:`_handle`, whose line carries no query string."""

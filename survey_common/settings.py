@@ -139,9 +139,11 @@ def connection_settings(
             description=(
                 f"Most calls to {api_name} waiting for an answer at once (pages read ahead, "
                 "records pushed side by side). A run starts with 2 and doubles up to this "
-                "bound while no call is refused; every 429 halves it, and it then grows back "
-                "by one call after 20 answers per call it allows without a 429; Retry-After "
-                f"is honoured. 1 sends one call at a time.{concurrency_note}"
+                "bound while no call is refused and as many are in flight as allowed; every "
+                "429 halves it, and it then grows back "
+                "by one call after 20 answers per call it allows without a 429 (80 to reach "
+                "the bound a 429 came under); Retry-After is honoured. 1 sends one call at a "
+                f"time.{concurrency_note}"
             ),
         ),
     ]

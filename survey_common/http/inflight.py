@@ -7,12 +7,18 @@ whole process, taps and targets alike, the way TCP paces a connection:
 - it starts at two calls in flight and doubles after each run of answers without a 429
   (as many as the bound), up to the ``max_concurrent_requests`` setting, so an API that
   takes fewer calls at once meets a small burst, not the whole maximum;
+- it grows only once it has been reached, as many calls in flight as it allows: calm
+  answers to a walk reading one page ahead say nothing of eight at once (a bound grown
+  to eight that way met the API's limit with a burst of four refusals);
 - a 429 halves the bound (never below one) and ends the doubling; the other 429s of
   calls sent before that halving do not halve it again, since it already reacted to
   them;
 - after a 429 the bound grows back by one only after ``recovery_calls`` answers per call
   it allows (20 at a bound of one, 40 at two...) in a row without a 429, so probing for
-  one more call costs at most one refusal per that many answers.
+  one more call costs at most one refusal per that many answers;
+- growing back to the bound a 429 came under takes ``REFUSED_AGAIN_FACTOR`` times as
+  many: the API said no to it, so it is asked again only after a long calm (an API
+  taking two calls at once is probed with three every 160 answers, not every 60).
 
 The wait a 429 asks for (``Retry-After``) is the retry policy's business
 (``survey_common.http.retry``); this only decides how many calls go out together.
@@ -36,6 +42,9 @@ DEFAULT_MAX_CONCURRENT_REQUESTS = 8
 
 #: Answers in a row without a 429 after which the bound grows by one.
 DEFAULT_RECOVERY_CALLS = 20
+
+#: How many times longer the calm must be before growing to a bound that was refused.
+REFUSED_AGAIN_FACTOR = 4
 
 
 def is_rate_limited(error: BaseException) -> bool:
@@ -77,6 +86,10 @@ class InFlightLimit:
         self._calm_answers = 0
         #: How many times the bound was halved; a slot remembers the value it started under.
         self._halvings = 0
+        #: The bound the last 429 came under, until the bound grows back to it.
+        self._refused_at: int | None = None
+        #: Whether as many calls as the bound allows were in flight since it last changed.
+        self._reached = False
         self._changed = threading.Condition()
 
     @property
@@ -103,6 +116,8 @@ class InFlightLimit:
             self._changed.wait_for(lambda: self._in_flight < self._bound)
             self._in_flight += 1
             sent_after = self._halvings
+            if self._in_flight >= self._bound:
+                self._reached = True
         rate_limited = False
         try:
             yield
@@ -123,7 +138,8 @@ class InFlightLimit:
         self._calm_answers = 0
         self._doubling = False
         if sent_after == self._halvings:
-            self._bound = max(1, self._bound // 2)
+            self._refused_at = self._bound
+            self._set_bound(max(1, self._bound // 2))
             self._halvings += 1
 
     def _calm_answer(self) -> None:
@@ -131,12 +147,27 @@ class InFlightLimit:
         if self._bound >= self.maximum:
             return
         self._calm_answers += 1
+        if not self._reached:
+            return
         if self._doubling and self._calm_answers >= self._bound:
-            self._bound = min(2 * self._bound, self.maximum)
-            self._calm_answers = 0
-        elif not self._doubling and self._calm_answers >= self.recovery_calls * self._bound:
-            self._bound += 1
-            self._calm_answers = 0
+            self._set_bound(min(2 * self._bound, self.maximum))
+        elif not self._doubling and self._calm_answers >= self._calm_to_grow():
+            self._set_bound(self._bound + 1)
+            if self._refused_at is not None and self._bound >= self._refused_at:
+                self._refused_at = None
+
+    def _set_bound(self, bound: int) -> None:
+        """Allow ``bound`` calls at once, counting calm answers and use afresh."""
+        self._bound = bound
+        self._calm_answers = 0
+        self._reached = self._in_flight >= bound
+
+    def _calm_to_grow(self) -> int:
+        """Return the answers without a 429 the bound waits for before it grows by one."""
+        calm = self.recovery_calls * self._bound
+        if self._refused_at is not None and self._bound + 1 >= self._refused_at:
+            return REFUSED_AGAIN_FACTOR * calm
+        return calm
 
     def bounded(self, func: Callable[..., t.Any]) -> Callable[..., t.Any]:
         """Wrap ``func`` (one attempt of a call) so that it runs inside a slot."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -16,6 +17,15 @@ def answer(status: int) -> requests.Response:
     response = requests.Response()
     response.status_code = status
     return response
+
+
+def fill(limit: InFlightLimit) -> int:
+    """Have as many calls in flight as the bound allows, all answered calmly; return how many."""
+    calls = limit.bound
+    with contextlib.ExitStack() as in_flight:
+        for _ in range(calls):
+            in_flight.enter_context(limit.slot())
+    return calls
 
 
 def rate_limited() -> None:
@@ -80,14 +90,14 @@ def test_the_bound_grows_back_by_one_per_run_of_calm_answers_for_each_call_it_al
     assert limit.bound == 2
 
     calm = limit.bounded(lambda: None)
-    for _ in range(9):
+    for _ in range(9 - fill(limit)):
         calm()
     assert limit.bound == 2  # one answer short of 5 per call allowed
     calm()
     assert limit.bound == 3
-    for _ in range(14):
+    for _ in range(59 - fill(limit)):
         calm()
-    assert limit.bound == 3  # one short of 15 at a bound of three
+    assert limit.bound == 3  # to 4, the bound the 429 came under: 4 x 15 answers, one short
     calm()
     assert limit.bound == 4
     for _ in range(50):
@@ -95,16 +105,31 @@ def test_the_bound_grows_back_by_one_per_run_of_calm_answers_for_each_call_it_al
     assert limit.bound == 4
 
 
+def test_once_back_at_the_refused_bound_it_grows_at_the_usual_pace() -> None:
+    limit = InFlightLimit(8, start=2, recovery_calls=5)
+    with pytest.raises(RetriableAPIError):
+        limit.bounded(rate_limited)()  # refused at 2: down to 1
+    calm = limit.bounded(lambda: None)
+    for _ in range(4 * 5 - 1):
+        calm()
+    assert limit.bound == 1
+    calm()
+    assert limit.bound == 2
+    for _ in range(2 * 5 - fill(limit)):
+        calm()
+    assert limit.bound == 3
+
+
 def test_a_429_restarts_the_run_of_calm_answers() -> None:
     limit = InFlightLimit(4, start=4, recovery_calls=3)
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     calm = limit.bounded(lambda: None)
-    for _ in range(5):
-        calm()
+    for _ in range(5 - fill(limit)):
+        calm()  # one short of 3 per call allowed
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
-    calm()
+    fill(limit)
     calm()
 
     assert limit.bound == 1
@@ -119,16 +144,25 @@ def test_only_a_429_answer_counts_as_rate_limited() -> None:
 
 def test_the_bound_starts_small_and_doubles_after_each_run_of_calm_answers() -> None:
     limit = InFlightLimit(12)
-    calm = limit.bounded(lambda: None)
     bounds = [limit.bound]
-    for _ in range(2 + 4 + 8):
-        calm()
+    for _ in range(4):
+        fill(limit)
         bounds.append(limit.bound)
 
-    assert bounds[0] == 2
-    assert bounds[2] == 4  # after two answers
-    assert bounds[6] == 8  # after four more
-    assert bounds[-1] == 12  # after eight more, held at the maximum
+    assert bounds == [2, 4, 8, 12, 12]  # held at the maximum
+
+
+def test_the_bound_grows_only_once_as_many_calls_as_it_allows_were_in_flight() -> None:
+    limit = InFlightLimit(8)
+    calm = limit.bounded(lambda: None)
+    for _ in range(50):
+        calm()  # one call at a time: a bound of two says nothing about more
+    assert limit.bound == 2
+    fill(limit)
+    assert limit.bound == 4
+    for _ in range(50):
+        calm()
+    assert limit.bound == 4
 
 
 def test_after_a_429_the_bound_no_longer_doubles() -> None:
@@ -136,7 +170,7 @@ def test_after_a_429_the_bound_no_longer_doubles() -> None:
     with pytest.raises(RetriableAPIError):
         limit.bounded(rate_limited)()
     calm = limit.bounded(lambda: None)
-    for _ in range(8):
+    for _ in range(8 - fill(limit)):
         calm()
 
     assert limit.bound == 5  # halved to 4, then one more: not doubled to 8

@@ -15,12 +15,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-#: The project, installed from its source tree as it stands.
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.source_copy import copy_sources
 
 
 def install(workdir: Path) -> Path:
-    """Install the package (runtime dependencies only) in a new virtualenv; return its bin."""
+    """Install the package (runtime dependencies only) in a new virtualenv; return its bin.
+
+    It is built from a copy of the sources as they stand, so that the build leaves
+    nothing in the checkout.
+    """
+    source = copy_sources(workdir / "runtime-source")
     venv = workdir / "runtime-venv"
     uv = str(Path(sys.executable).with_name("uv"))
     subprocess.run(  # noqa: S603 - uv from the development environment
@@ -28,7 +32,16 @@ def install(workdir: Path) -> Path:
     )
     python = venv / "bin" / "python"
     subprocess.run(  # noqa: S603 - installs this project
-        [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(python), str(ROOT)],
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--compile-bytecode",
+            "--python",
+            str(python),
+            str(source),
+        ],
         check=True,
     )
     return python.parent

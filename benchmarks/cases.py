@@ -68,7 +68,7 @@ class Scale:
 SCALES = {
     "full": Scale(
         throughput_records=100_000,
-        repeats=3,
+        repeats=5,
         memory_small=10_000,
         memory_large=200_000,
         requests_records=10_000,

@@ -238,8 +238,9 @@ def test_a_field_the_create_did_not_keep_is_set_with_an_update(
 ) -> None:
     api = FakeCustomers(requests_mock, create_keeps_country=False)
 
+    # One push at a time: what is learned from the first record serves the second.
     run = push(
-        config,
+        {**config, "max_concurrent_requests": 1},
         tmp_path,
         "customers",
         customer(email="a@example.com", country_code="fi", opt_out=True, location="x1"),
@@ -264,8 +265,10 @@ def test_an_update_that_reset_fields_not_sent_is_learned_and_repaired(
     first = api.add(email="a@example.com", fname="Aino", opt_out=True, locations=["x1"])
     second = api.add(email="b@example.com", sname="Berg", country_code="SE", locations=["x1"])
 
+    # One push at a time: what is learned from the first record serves the second, which
+    # side by side could go out before the first's answer was read.
     run = push(
-        config,
+        {**config, "max_concurrent_requests": 1},
         tmp_path,
         "customers",
         customer(email="a@example.com", sname="Aalto", location="x1"),
